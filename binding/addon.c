@@ -1,0 +1,64 @@
+/* Module init: per-environment instance data and the export table, nothing
+ * else. Capabilities register their own functions (js_*.c). */
+#include <stdlib.h>
+
+#include "js.h"
+#include "napi_util.h"
+
+#ifndef BW_VERSION
+#error "BW_VERSION must be defined by the build (package.json version)"
+#endif
+#ifndef BW_PLATFORM
+#error "BW_PLATFORM must be defined by the build (process.platform spelling)"
+#endif
+
+bw_instance* bw_instance_get(napi_env env) {
+  void* data = NULL;
+  if (napi_get_instance_data(env, &data) != napi_ok) return NULL;
+  return data;
+}
+
+static void instance_finalize(napi_env env, void* data, void* hint) {
+  (void)env;
+  (void)hint;
+  free(data);
+}
+
+/* info() → { version, napiVersion, platform }: which binary is loaded. */
+static napi_value js_info(napi_env env, napi_callback_info info) {
+  napi_value obj;
+  uint32_t napi_version = 0;
+  (void)info;
+  BW_CALL(env, napi_get_version(env, &napi_version));
+  BW_CALL(env, napi_create_object(env, &obj));
+  if (!bw_set_string(env, obj, "version", BW_VERSION) ||
+      !bw_set_double(env, obj, "napiVersion", (double)napi_version) ||
+      !bw_set_double(env, obj, "builtNapiVersion", (double)NAPI_VERSION) ||
+      !bw_set_string(env, obj, "platform", BW_PLATFORM))
+    return NULL;
+  return obj;
+}
+
+/* node_api.h defines this inside NAPI_MODULE_INIT without a prototype. */
+NAPI_MODULE_EXPORT int32_t NODE_API_MODULE_GET_API_VERSION(void);
+
+NAPI_MODULE_INIT() {
+  static const bw_export list[] = {
+      {"info", js_info},
+  };
+  bw_instance* inst = calloc(1, sizeof(*inst));
+  if (inst == NULL) {
+    napi_throw_error(env, "ENOMEM", "ENOMEM: out of memory, calloc");
+    return NULL;
+  }
+  inst->env = env;
+  if (napi_set_instance_data(env, inst, instance_finalize, NULL) != napi_ok) {
+    free(inst);
+    bw_throw_napi_failure(env, napi_generic_failure, "napi_set_instance_data");
+    return NULL;
+  }
+  if (!bw_define_functions(env, exports, list, sizeof(list) / sizeof(list[0])) ||
+      !bw_js_tree_init(env, exports))
+    return NULL;
+  return exports;
+}

@@ -1,0 +1,11 @@
+/* The capability bindings addon.c registers; each adds its functions to
+ * exports and returns false with an exception pending on failure. */
+#ifndef BW_JS_H
+#define BW_JS_H
+
+#include <node_api.h>
+#include <stdbool.h>
+
+bool bw_js_tree_init(napi_env env, napi_value exports);
+
+#endif

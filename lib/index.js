@@ -1,0 +1,15 @@
+'use strict';
+// Public exports of backend-warden; nothing else lives here.
+
+const { processInfo } = require('./tree');
+const { binding } = require('./native');
+
+function nativeInfo() {
+  const b = binding();
+  return { ...b.info(), path: b.path };
+}
+
+module.exports = {
+  processInfo,
+  nativeInfo,
+};

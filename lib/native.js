@@ -1,0 +1,88 @@
+'use strict';
+// The one loader of the native binding. Tries, in order: the file named by
+// BACKEND_WARDEN_NATIVE (tests, sanitizer builds), prebuilds/<platform>-<arch>/,
+// build/Release/, build/Debug/. Inside an Electron app packed with asar, the
+// .node file (and the supervisor) must live in app.asar.unpacked: the paths
+// are rewritten to point there. On failure one error lists every path tried,
+// the last load error and the command that fixes it.
+
+const fs = require('fs');
+const path = require('path');
+
+const SUPPORTED = new Set(['linux-x64', 'linux-arm64', 'darwin-x64', 'darwin-arm64', 'win32-x64']);
+const FILE = 'backend_warden.node';
+
+// Electron reads files inside app.asar transparently, but the OS cannot load
+// a shared library or run an executable from there.
+function unpacked(p) {
+  return p.replace(/([\\/])app\.asar([\\/])/, '$1app.asar.unpacked$2');
+}
+
+const packageRoot = unpacked(path.resolve(__dirname, '..'));
+
+function candidates(root = packageRoot, env = process.env) {
+  const tag = `${process.platform}-${process.arch}`;
+  const list = [];
+  if (env.BACKEND_WARDEN_NATIVE) list.push(path.resolve(env.BACKEND_WARDEN_NATIVE));
+  list.push(
+    path.join(root, 'prebuilds', tag, FILE),
+    path.join(root, 'build', 'Release', FILE),
+    path.join(root, 'build', 'Debug', FILE),
+  );
+  return list;
+}
+
+function loadError(message, code, cause) {
+  const err = new Error(message);
+  err.code = code;
+  if (cause) err.cause = cause;
+  return err;
+}
+
+// Loads the first candidate that exists. Exported for tests.
+function loadFrom(paths, requireFn = require) {
+  const tag = `${process.platform}-${process.arch}`;
+  const tried = [];
+  let lastError = null;
+  for (const p of paths) {
+    if (!fs.existsSync(p)) {
+      tried.push(`${p} (not found)`);
+      continue;
+    }
+    try {
+      const binding = requireFn(p);
+      binding.path = p;
+      return binding;
+    } catch (err) {
+      lastError = err;
+      tried.push(`${p} (${String(err.message).split('\n')[0]})`);
+    }
+  }
+  const list = tried.map((t) => `  - ${t}`).join('\n');
+  if (!SUPPORTED.has(tag)) {
+    throw loadError(
+      `backend-warden does not support ${tag} (Node ${process.version}); supported: ${[...SUPPORTED].join(', ')}.\nTried:\n${list}`,
+      'ERR_BACKEND_WARDEN_UNSUPPORTED_PLATFORM', lastError);
+  }
+  if (lastError) {
+    throw loadError(
+      `backend-warden: the native binary for ${tag} could not be loaded; it may be built for another platform or architecture, or be damaged.\n` +
+        `Rebuild it here with "npm rebuild backend-warden" (needs CMake and a C compiler).\nTried:\n${list}`,
+      'ERR_BACKEND_WARDEN_LOAD_FAILED', lastError);
+  }
+  throw loadError(
+    `backend-warden: no native binary for ${tag} (Node ${process.version}).\n` +
+      `Build it with "npm rebuild backend-warden" (needs CMake and a C compiler), or in a checkout run "npm install".\nTried:\n${list}`,
+    'ERR_BACKEND_WARDEN_NOT_FOUND');
+}
+
+let cached = null;
+
+// The binding, loaded on first use so that modules needing no native code
+// (ipc.js, preload.js, errors.js) never load it.
+function binding() {
+  if (cached === null) cached = loadFrom(candidates());
+  return cached;
+}
+
+module.exports = { binding, loadFrom, candidates, unpacked, packageRoot };

@@ -1,0 +1,4 @@
+// Must NOT compile: processInfo takes a number.
+import { processInfo } from 'backend-warden';
+
+processInfo('1234');
