@@ -40,8 +40,11 @@ function ensureWindowsNode() {
   return exe;
 }
 
+// One prefix per checkout: each has its own wineserver, so several checkouts
+// can run their Windows lanes at once and "wineserver -k" ends only ours.
 function ensureWinePrefix() {
-  const prefix = cacheDir('wineprefix');
+  const key = require('crypto').createHash('sha1').update(root).digest('hex').slice(0, 10);
+  const prefix = cacheDir(`wineprefix-${key}`);
   if (!fs.existsSync(path.join(prefix, 'system.reg'))) {
     console.log(`[test:win] creating Wine prefix ${prefix} (Windows 10)`);
     run(WINE, ['winecfg', '/v', 'win10'], { env: wineEnv(prefix), stdio: ['ignore', 'ignore', 'ignore'] });
