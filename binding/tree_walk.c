@@ -1,0 +1,54 @@
+/* Platform-free process-tree logic: a growable list of process records and
+ * the breadth-first collection of descendants from a whole-system scan. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "tree.h"
+
+bool bw_proc_list_push(bw_proc_list* list, const bw_proc_info* info) {
+  if (list->count == list->cap) {
+    size_t cap = list->cap ? list->cap * 2 : 64;
+    bw_proc_info* items = realloc(list->items, cap * sizeof(*items));
+    if (items == NULL) return false;
+    list->items = items;
+    list->cap = cap;
+  }
+  list->items[list->count++] = *info;
+  return true;
+}
+
+void bw_proc_list_free(bw_proc_list* list) {
+  free(list->items);
+  list->items = NULL;
+  list->count = 0;
+  list->cap = 0;
+}
+
+const bw_proc_info* bw_proc_list_find(const bw_proc_list* list, int64_t pid) {
+  size_t i;
+  for (i = 0; i < list->count; i++)
+    if (list->items[i].pid == pid) return &list->items[i];
+  return NULL;
+}
+
+bool bw_started_not_before(double a, double b) {
+  if (a < 0 || b < 0) return true;
+  return a >= b;
+}
+
+bool bw_tree_collect(const bw_proc_list* all, bw_proc_list* out) {
+  size_t head = 0, i;
+  /* out doubles as the breadth-first queue: every member is visited once
+   * and its children are appended behind it. */
+  while (head < out->count) {
+    const bw_proc_info parent = out->items[head++];
+    for (i = 0; i < all->count; i++) {
+      const bw_proc_info* p = &all->items[i];
+      if (p->ppid != parent.pid || p->pid == parent.pid) continue;
+      if (!bw_started_not_before(p->start_time, parent.start_time)) continue;
+      if (bw_proc_list_find(out, p->pid) != NULL) continue;
+      if (!bw_proc_list_push(out, p)) return false;
+    }
+  }
+  return true;
+}
