@@ -176,9 +176,23 @@ describe('process trees', function () {
     }
     const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
     const foreign = isRoot ? null : foreignPid();
-    (foreign ? it : it.skip)(`rejects EPERM for a process it may not signal, touching nothing${foreign ? '' : isRoot ? ' (skipped: running as root, every process may be signalled)' : ' (skipped: no process of another user to try)'}`, async function () {
+    (foreign ? it : it.skip)(`rejects EPERM for a process it may not signal, touching nothing${foreign ? '' : isRoot ? ' (skipped: running as root, which may signal anything; the next test drops privileges instead)' : ' (skipped: no process of another user to try)'}`, async function () {
       await assert.rejects(warden.killTree(foreign, { graceMs: 0 }), { code: 'EPERM', syscall: 'kill' });
       assert.ok(pidAlive(foreign));
+    });
+
+    (isRoot && process.platform === 'linux' ? it : it.skip)(`rejects EPERM when an unprivileged caller names a root process, touching nothing${isRoot ? ' (caller dropped to uid 65534)' : ' (skipped: needs root to start the unprivileged caller)'}`, async function () {
+      const victim = spawn('sleep', ['30'], { stdio: 'ignore' });
+      try {
+        await new Promise((resolve) => victim.once('spawn', resolve));
+        const code = `require(${JSON.stringify(path.resolve(__dirname, '..'))}).killTree(${victim.pid}, { graceMs: 0 })
+          .then(() => console.log('killed'), (e) => console.log(JSON.stringify({ code: e.code, syscall: e.syscall })));`;
+        const r = require('child_process').spawnSync(process.execPath, ['-e', code], { uid: 65534, gid: 65534, encoding: 'utf8', cwd: '/' });
+        assert.deepStrictEqual(JSON.parse(r.stdout.trim()), { code: 'EPERM', syscall: 'kill' }, r.stderr);
+        assert.ok(pidAlive(victim.pid), 'the victim was left alone');
+      } finally {
+        victim.kill('SIGKILL');
+      }
     });
 
     for (const [bad, code] of [['1', 'ERR_INVALID_ARG_TYPE'], [0, 'ERR_OUT_OF_RANGE'], [-5, 'ERR_OUT_OF_RANGE'], [1.5, 'ERR_OUT_OF_RANGE']]) {
