@@ -91,6 +91,10 @@ const bw_proc_info* bw_proc_list_find(const bw_proc_list* list, int64_t pid);
  * not added twice. */
 bool bw_tree_collect(const bw_proc_list* all, bw_proc_list* out);
 
+/* Fills out from parallel arrays: gone members are killed, the rest
+ * survivors. False on allocation failure. */
+bool bw_kill_result_from(bw_kill_result* out, const int64_t* pids, const bool* gone, size_t n);
+
 /* Whether a started at or after b, when both identities are known and
  * comparable; true when either is unknown. */
 bool bw_started_not_before(double a, double b);

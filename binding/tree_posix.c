@@ -50,20 +50,6 @@ static int64_t now_ms(void) {
   return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-void bw_kill_opts_init(bw_kill_opts* o) {
-  memset(o, 0, sizeof(*o));
-  o->signal = SIGTERM;
-  o->grace_ms = 5000;
-  o->force_wait_ms = 5000;
-  o->start_time = -1;
-}
-
-void bw_kill_result_free(bw_kill_result* r) {
-  free(r->killed);
-  free(r->survivors);
-  memset(r, 0, sizeof(*r));
-}
-
 static member* find_member(engine* e, int64_t pid) {
   size_t i;
   for (i = 0; i < e->n; i++)

@@ -1,5 +1,6 @@
 /* Platform-free process-tree logic: a growable list of process records and
  * the breadth-first collection of descendants from a whole-system scan. */
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -49,6 +50,37 @@ bool bw_tree_collect(const bw_proc_list* all, bw_proc_list* out) {
       if (bw_proc_list_find(out, p->pid) != NULL) continue;
       if (!bw_proc_list_push(out, p)) return false;
     }
+  }
+  return true;
+}
+
+void bw_kill_opts_init(bw_kill_opts* o) {
+  memset(o, 0, sizeof(*o));
+  o->signal = SIGTERM;
+  o->grace_ms = 5000;
+  o->force_wait_ms = 5000;
+  o->start_time = -1;
+}
+
+void bw_kill_result_free(bw_kill_result* r) {
+  free(r->killed);
+  free(r->survivors);
+  memset(r, 0, sizeof(*r));
+}
+
+bool bw_kill_result_from(bw_kill_result* out, const int64_t* pids, const bool* gone, size_t n) {
+  size_t i;
+  out->killed = calloc(n + 1, sizeof(int64_t));
+  out->survivors = calloc(n + 1, sizeof(int64_t));
+  if (out->killed == NULL || out->survivors == NULL) {
+    bw_kill_result_free(out);
+    return false;
+  }
+  for (i = 0; i < n; i++) {
+    if (gone[i])
+      out->killed[out->killed_count++] = pids[i];
+    else
+      out->survivors[out->survivor_count++] = pids[i];
   }
   return true;
 }

@@ -17,6 +17,10 @@ const {
 const TREE = fixture('tree.js');
 // Under Wine a process start costs about half a second: trees are smaller.
 const BIG = isWindows ? 10 : 100;
+// Windows has no polite signal a windowless console program receives
+// unless the host shares its console: such trees are forced after graceMs.
+const POLITE = isWindows ? ' (Windows: console programs get no polite stop without a shared console, so forced after graceMs)' : '';
+const GRACE = isWindows ? 500 : 5000;
 
 function rmMarker(marker) {
   fs.rmSync(marker, { recursive: true, force: true });
@@ -77,15 +81,19 @@ describe('process trees', function () {
   });
 
   describe('killTree', function () {
-    it(`kills a ${BIG}-process supervised tree with a daemonized grandchild: zero survivors, killed listed`, async function () {
+    it(`kills a ${BIG}-process supervised tree with a daemonized grandchild: zero survivors, killed listed${POLITE}${isWine ? ' (Wine: its job PID list names one process only, so the orphaned daemon is killed but not listed)' : ''}`, async function () {
       const { child, marker } = await startTree(['--children', String(BIG - 3), '--daemon']);
       try {
         await waitFor(() => readyCount(marker) === 1 && markedProcesses(marker).length >= BIG - 1, 60000);
         const before = markedProcesses(marker).filter((pid) => pid !== child.supervisorPid);
-        const result = await warden.killTree(child.pid);
-        assert.strictEqual(result.forced, false);
+        const result = await warden.killTree(child.pid, { graceMs: GRACE });
+        assert.strictEqual(result.forced, isWindows);
         assert.deepStrictEqual(result.survivors, []);
-        for (const pid of before) assert.ok(result.killed.includes(pid), `killed lists ${pid}`);
+        const unlisted = before.filter((pid) => !result.killed.includes(pid));
+        assert.ok(result.killed.includes(child.pid), 'killed lists the root');
+        // Under Wine the orphaned daemon (parent gone) is found only through
+        // the job's PID list, which Wine returns incomplete.
+        assert.ok(unlisted.length <= (isWine ? 1 : 0), `killed lists ${unlisted}`);
         await expectNoSurvivors(marker);
       } finally {
         child.killSync();
@@ -279,12 +287,12 @@ describe('process trees', function () {
       }
     });
 
-    it('kill() takes down the whole tree, daemonized grandchild included', async function () {
+    it(`kill() takes down the whole tree, daemonized grandchild included${POLITE}`, async function () {
       const { child, marker } = await startTree(['--children', '3', '--depth', '2', '--daemon']);
       try {
-        await waitFor(() => markedProcesses(marker).length >= (isWindows ? 11 : 11), 60000);
-        const result = await child.kill({ graceMs: 2000 });
-        assert.strictEqual(result.forced, false);
+        await waitFor(() => markedProcesses(marker).length >= 11, 60000);
+        const result = await child.kill({ graceMs: isWindows ? GRACE : 2000 });
+        assert.strictEqual(result.forced, isWindows);
         assert.deepStrictEqual(result.survivors, []);
         await expectNoSurvivors(marker);
         assert.strictEqual(child.signalCode !== null || child.exitCode !== null, true);
