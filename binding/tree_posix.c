@@ -156,12 +156,19 @@ static bool wait_members(engine* e, int64_t deadline, int sig, bw_error* err) {
   struct pollfd* fds = NULL;
   size_t* idx = NULL;
   bool ok = false;
+  int64_t last_scan = now_ms();
   for (;;) {
     size_t i, nfds = 0;
     int64_t now, timeout;
     if (e->o->on_wake) e->o->on_wake(e->o->ctx);
     update(e, fds, idx, 0);
-    if (refresh(e, sig, err) < 0) goto done;
+    /* A whole-system scan costs a read per process: rescan on the tick, not
+     * on every exit the watches report. */
+    now = now_ms();
+    if (now - last_scan >= BW_RESCAN_MS) {
+      if (refresh(e, sig, err) < 0) goto done;
+      last_scan = now;
+    }
     if (alive_count(e) == 0) break;
     now = now_ms();
     if (now >= deadline) break;
