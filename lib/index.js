@@ -2,6 +2,7 @@
 // Public exports of backend-warden; nothing else lives here.
 
 const { processInfo } = require('./tree');
+const { findFreePort, isPortFree, waitForPort, portOwner } = require('./ports');
 const { binding } = require('./native');
 
 function nativeInfo() {
@@ -12,4 +13,8 @@ function nativeInfo() {
 module.exports = {
   processInfo,
   nativeInfo,
+  findFreePort,
+  isPortFree,
+  waitForPort,
+  portOwner,
 };
