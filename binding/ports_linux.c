@@ -1,7 +1,7 @@
 /* Ports on Linux: the owner of a port (sock_diag netlink, or /proc/net where
  * that is missing, for the socket's inode; then the process whose
- * /proc/<pid>/fd links to socket:[inode]), and a pidfd that polls readable
- * when a process exits. */
+ * /proc/<pid>/fd links to socket:[inode]), and for the waiter a pidfd that
+ * polls readable when a process exits and a sock_diag listener check. */
 #define _GNU_SOURCE
 
 #include <dirent.h>

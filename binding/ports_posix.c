@@ -1,8 +1,11 @@
 /* Ports on Linux and macOS: address literals, the bind probe and the
  * readiness waiter (a thread that connects every few milliseconds and sleeps
- * on the watched process's exit in between). The owner lookup and the
- * process-exit descriptor live in ports_linux.c and ports_darwin.c. */
+ * on the watched process's exit in between). The owner lookup, the
+ * process-exit descriptor and the waiter's cheap listener check live in
+ * ports_linux.c and ports_darwin.c. */
 #define _POSIX_C_SOURCE 200809L
+/* macOS hides BSD names (u_int in <net/if.h>) under a plain POSIX request. */
+#define _DARWIN_C_SOURCE
 
 #include <arpa/inet.h>
 #include <errno.h>
