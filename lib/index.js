@@ -2,6 +2,7 @@
 // Public exports of backend-warden; nothing else lives here.
 
 const { processInfo, listTree, killTree, killTreeSync, spawnTree } = require('./tree');
+const { findFreePort, isPortFree, waitForPort, portOwner } = require('./ports');
 const { binding } = require('./native');
 
 function nativeInfo() {
@@ -16,4 +17,8 @@ module.exports = {
   killTreeSync,
   spawnTree,
   nativeInfo,
+  findFreePort,
+  isPortFree,
+  waitForPort,
+  portOwner,
 };
