@@ -7,5 +7,6 @@
 #include <stdbool.h>
 
 bool bw_js_tree_init(napi_env env, napi_value exports);
+bool bw_js_firewall_init(napi_env env, napi_value exports);
 
 #endif

@@ -2,6 +2,7 @@
 // Public exports of backend-warden; nothing else lives here.
 
 const { processInfo } = require('./tree');
+const { checkFirewall, firewallRule, firewallCommand } = require('./firewall');
 const { binding } = require('./native');
 
 function nativeInfo() {
@@ -12,4 +13,7 @@ function nativeInfo() {
 module.exports = {
   processInfo,
   nativeInfo,
+  checkFirewall,
+  firewallRule,
+  firewallCommand,
 };
