@@ -390,27 +390,29 @@ function argvQuote(s) {
   return `${out}${'\\'.repeat(slashes * 2)}"`;
 }
 
-// Makes a command line survive cmd.exe unchanged. cmd toggles its quote
-// state at every '"' (it knows nothing of \"), treats & | < > ( ) ^ as
-// operators outside quotes (escaped with ^ there), and expands %NAME%
-// everywhere, quotes or not. A '%' is therefore always emitted outside
-// quotes as ^% (closing and reopening the quote around it when needed), so
-// the name between two percent signs starts with a quote or a caret and is
-// never a defined variable.
-function cmdEscape(line) {
+// A value for a line typed into cmd.exe, parsed back by the C runtime.
+// cmd.exe expands %NAME% everywhere, inside quotes too, and an escaping
+// caret does not stop that in every cmd.exe (Wine's removes carets first).
+// So every '%' is placed between two quoted pieces, "a"%"b": the text
+// between two percent signs then always starts with a quote, which no
+// variable name does (and at the command line an undefined %NAME% stays as
+// written); the C runtime joins the pieces back to a%b.
+function quoteValue(value) {
+  return value.split('%').map(argvQuote).join('%');
+}
+
+// cmd.exe toggles its quote state at every '"' (it knows nothing of \"),
+// and outside quotes & | < > ( ) ^ are operators. Values without an
+// embedded quote keep the state balanced; a rule name with one flips it, so
+// the line is walked the way cmd.exe reads it and what it sees unquoted is
+// escaped with ^ (which cmd.exe removes before netsh sees the line).
+function cmdGuard(line) {
   let out = '';
   let quoted = false;
   for (const ch of line) {
-    if (ch === '"') {
-      quoted = !quoted;
-      out += ch;
-    } else if (ch === '%') {
-      out += quoted ? '"^%"' : '^%';
-    } else if (!quoted && '&|<>()^'.includes(ch)) {
-      out += `^${ch}`;
-    } else {
-      out += ch;
-    }
+    if (ch === '"') quoted = !quoted;
+    else if (!quoted && '&|<>()^'.includes(ch)) out += '^';
+    out += ch;
   }
   return out;
 }
@@ -438,11 +440,11 @@ function firewallCommand(options) {
   const name = options.name === undefined
     ? (program !== undefined ? path.win32.basename(program) : `${protocol.toUpperCase()} port ${port}`)
     : validateRuleName(options.name, 'options.name');
-  const args = ['netsh', 'advfirewall', 'firewall', 'add', 'rule', `name=${argvQuote(name)}`, 'dir=in', 'action=allow'];
-  if (program !== undefined) args.push(`program=${argvQuote(program)}`);
+  const args = ['netsh', 'advfirewall', 'firewall', 'add', 'rule', `name=${quoteValue(name)}`, 'dir=in', 'action=allow'];
+  if (program !== undefined) args.push(`program=${quoteValue(program)}`);
   args.push('enable=yes', 'profile=any', `protocol=${protocol.toUpperCase()}`);
   if (port !== undefined) args.push(`localport=${port}`);
-  return cmdEscape(args.join(' '));
+  return cmdGuard(args.join(' '));
 }
 
 module.exports = {

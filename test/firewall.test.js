@@ -374,9 +374,9 @@ describe('firewall', function () {
         'netsh advfirewall firewall add rule name="back\\\\\\"slash\\\\" dir=in action=allow enable=yes profile=any protocol=TCP localport=1');
     });
 
-    it('keeps % out of cmd.exe\'s variable expansion', function () {
-      assert.strictEqual(firewallCommand({ name: '100%PATH%', port: 1 }),
-        'netsh advfirewall firewall add rule name="100"^%"PATH"^%"" dir=in action=allow enable=yes profile=any protocol=TCP localport=1');
+    it('keeps % out of cmd.exe\'s variable expansion: every % sits between quoted pieces', function () {
+      assert.strictEqual(firewallCommand({ name: '100%PATH%', program: 'C:\\tools\\%OS%\\x.exe', port: 1 }),
+        'netsh advfirewall firewall add rule name="100"%"PATH"%"" dir=in action=allow program="C:\\tools\\\\"%"OS"%"\\x.exe" enable=yes profile=any protocol=TCP localport=1');
     });
 
     it('passes non-ASCII characters through unchanged', function () {
@@ -390,6 +390,8 @@ describe('firewall', function () {
         { name: 'My App', program: 'C:\\Program Files (x86)\\R&D Tools\\srv.exe', port: 5000 },
         { name: 'say "hi" & bye | (now) <x> ^', port: 1, protocol: 'udp' },
         { name: 'Ärger 端口 a"b&c', program: 'C:\\Users\\Zoë\\100% sure\\%PATH%\\app.exe', port: 65535 },
+        // OS is set on every Windows: a line that let cmd.exe expand it would fail here.
+        { name: '%OS% x"%OS%"&y', program: 'C:\\R&D (x86)\\a b\\%OS%\\x.exe', port: 7 },
       ];
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bw-netsh-'));
       try {
