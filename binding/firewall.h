@@ -31,9 +31,9 @@
 
 /* Per-profile settings, read one profile bit at a time. */
 typedef struct bw_fw_profile {
-  bool enabled;                /* FirewallEnabled */
-  bool block_all_inbound;      /* BlockAllInboundTraffic ("shields up") */
-  int32_t default_inbound;     /* DefaultInboundAction: BW_FW_ACTION_* */
+  bool enabled;            /* FirewallEnabled */
+  bool block_all_inbound;  /* BlockAllInboundTraffic ("shields up") */
+  int32_t default_inbound; /* DefaultInboundAction: BW_FW_ACTION_* */
 } bw_fw_profile;
 
 /* One rule as INetFwRule reports it. Strings are UTF-8, malloc'ed, NULL
@@ -61,7 +61,7 @@ typedef struct bw_fw_rule {
 } bw_fw_rule;
 
 typedef struct bw_fw_policy {
-  int32_t current_profiles; /* CurrentProfileTypes */
+  int32_t current_profiles;                    /* CurrentProfileTypes */
   bw_fw_profile profiles[BW_FW_PROFILE_COUNT]; /* domain, private, public */
   bw_fw_rule* rules;
   size_t count;
@@ -80,7 +80,7 @@ typedef struct bw_fw_query {
 typedef enum bw_fw_state {
   BW_FW_ALLOWED = 0,
   BW_FW_BLOCKED,
-  BW_FW_NO_RULE, /* nothing allows it and the default inbound action blocks */
+  BW_FW_NO_RULE,       /* nothing allows it and the default inbound action blocks */
   BW_FW_NOT_APPLICABLE /* loopback: the Windows Firewall does not filter it */
 } bw_fw_state;
 
@@ -96,8 +96,8 @@ typedef enum bw_fw_reason {
 } bw_fw_reason;
 
 typedef struct bw_fw_verdict {
-  bw_fw_state state;      /* over the active profiles */
-  int32_t active;         /* the profile bits that decided it */
+  bw_fw_state state;                                /* over the active profiles */
+  int32_t active;                                   /* the profile bits that decided it */
   bw_fw_state profile_state[BW_FW_PROFILE_COUNT];   /* every profile, */
   bw_fw_reason profile_reason[BW_FW_PROFILE_COUNT]; /* active or not */
 } bw_fw_verdict;
@@ -124,12 +124,12 @@ bool bw_fw_ports_match(const char* local_ports, int32_t port);
 /* Whether rule fits the query (program, protocol, port, service, inbound),
  * ignoring enabled state and profiles. false with *oom on allocation
  * failure. */
-bool bw_fw_rule_matches(const bw_fw_rule* rule, const bw_fw_query* q,
-                        bw_fw_getenv_fn getenv_fn, void* ctx, bool* oom);
+bool bw_fw_rule_matches(const bw_fw_rule* rule, const bw_fw_query* q, bw_fw_getenv_fn getenv_fn,
+                        void* ctx, bool* oom);
 
 /* Sets every rule's matches/applies and fills verdict. false on OOM. */
-bool bw_fw_evaluate(bw_fw_policy* policy, const bw_fw_query* q,
-                    bw_fw_getenv_fn getenv_fn, void* ctx, bw_fw_verdict* verdict);
+bool bw_fw_evaluate(bw_fw_policy* policy, const bw_fw_query* q, bw_fw_getenv_fn getenv_fn,
+                    void* ctx, bw_fw_verdict* verdict);
 
 /* Appends *rule (ownership of its strings moves into the policy). false on
  * OOM, then the rule is left to the caller. */

@@ -191,7 +191,7 @@ bool bw_fw_ports_match(const char* local_ports, int32_t port) {
     p = *end ? end + 1 : end;
     while (item < end && *item == ' ') item++;
     while (end > item && end[-1] == ' ') end--;
-    if (end - item == 1 && *item == '*') return true;
+    if (item + 1 == end && item[0] == '*') return true;
     if (port <= 0) continue;
     /* A range "lo-hi" or a single port. Anything else is a keyword (RPC,
      * RPC-EPMap, IPHTTPS, Teredo, Ply2Disc, mDNS…): those name dynamic
@@ -210,8 +210,8 @@ bool bw_fw_ports_match(const char* local_ports, int32_t port) {
 
 /* --- rules and verdict --------------------------------------------------- */
 
-bool bw_fw_rule_matches(const bw_fw_rule* rule, const bw_fw_query* q,
-                        bw_fw_getenv_fn getenv_fn, void* ctx, bool* oom) {
+bool bw_fw_rule_matches(const bw_fw_rule* rule, const bw_fw_query* q, bw_fw_getenv_fn getenv_fn,
+                        void* ctx, bool* oom) {
   char* expanded;
   bool equal;
   *oom = false;
@@ -234,8 +234,8 @@ bool bw_fw_rule_matches(const bw_fw_rule* rule, const bw_fw_query* q,
   return equal;
 }
 
-static void decide_profile(const bw_fw_policy* policy, int index, bool loopback,
-                           bw_fw_state* state, bw_fw_reason* reason) {
+static void decide_profile(const bw_fw_policy* policy, int index, bool loopback, bw_fw_state* state,
+                           bw_fw_reason* reason) {
   const bw_fw_profile* p = &policy->profiles[index];
   int32_t bit = 1 << index;
   bool bypass = false, block = false, allow = false;
@@ -275,8 +275,8 @@ static void decide_profile(const bw_fw_policy* policy, int index, bool loopback,
     *state = BW_FW_NO_RULE, *reason = BW_FW_REASON_DEFAULT_BLOCK;
 }
 
-bool bw_fw_evaluate(bw_fw_policy* policy, const bw_fw_query* q,
-                    bw_fw_getenv_fn getenv_fn, void* ctx, bw_fw_verdict* verdict) {
+bool bw_fw_evaluate(bw_fw_policy* policy, const bw_fw_query* q, bw_fw_getenv_fn getenv_fn,
+                    void* ctx, bw_fw_verdict* verdict) {
   int32_t active = policy->current_profiles & 0x7;
   int32_t filtering = 0; /* active profiles whose firewall is on */
   bool any_blocked = false, any_no_rule = false;
@@ -298,8 +298,7 @@ bool bw_fw_evaluate(bw_fw_policy* policy, const bw_fw_query* q,
 
   verdict->active = active;
   for (k = 0; k < BW_FW_PROFILE_COUNT; k++) {
-    decide_profile(policy, k, q->loopback, &verdict->profile_state[k],
-                   &verdict->profile_reason[k]);
+    decide_profile(policy, k, q->loopback, &verdict->profile_state[k], &verdict->profile_reason[k]);
     if (active & (1 << k)) {
       if (verdict->profile_state[k] == BW_FW_BLOCKED) any_blocked = true;
       if (verdict->profile_state[k] == BW_FW_NO_RULE) any_no_rule = true;
@@ -327,11 +326,10 @@ bool bw_fw_filter_rules(bw_fw_policy* policy, const char* name, const char* prog
     bool keep = true;
     if (name != NULL) keep = bw_fw_name_equal(r->name, name);
     if (keep && program != NULL) {
-      char* expanded;
       if (r->application == NULL) {
         keep = false;
       } else {
-        expanded = bw_fw_expand_env(r->application, getenv_fn, ctx);
+        char* expanded = bw_fw_expand_env(r->application, getenv_fn, ctx);
         if (expanded == NULL) return false;
         keep = bw_fw_path_equal(expanded, program);
         free(expanded);

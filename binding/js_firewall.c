@@ -68,8 +68,8 @@ static bool opt_string(napi_env env, napi_value obj, const char* key, const char
   return bw_arg_string(env, v, label, BW_FW_STR_MAX, out);
 }
 
-static bool opt_bool(napi_env env, napi_value obj, const char* key, const char* label,
-                     bool dflt, bool* out) {
+static bool opt_bool(napi_env env, napi_value obj, const char* key, const char* label, bool dflt,
+                     bool* out) {
   napi_value v;
   bool present;
   *out = dflt;
@@ -77,8 +77,8 @@ static bool opt_bool(napi_env env, napi_value obj, const char* key, const char* 
   return !present || bw_arg_bool(env, v, label, out);
 }
 
-static bool req_int(napi_env env, napi_value obj, const char* key, const char* label,
-                    int64_t min, int64_t max, int32_t* out) {
+static bool req_int(napi_env env, napi_value obj, const char* key, const char* label, int64_t min,
+                    int64_t max, int32_t* out) {
   napi_value v;
   bool present;
   int64_t n;
@@ -97,9 +97,9 @@ static bool is_absolute(const char* p) {
 }
 
 static bool read_program(napi_env env, napi_value obj, const char* label, char** out) {
-  char msg[160];
   if (!opt_string(env, obj, "program", label, out)) return false;
   if (*out != NULL && !is_absolute(*out)) {
+    char msg[160];
     free(*out);
     *out = NULL;
     snprintf(msg, sizeof(msg), "The property '%s' must be an absolute path", label);
@@ -166,8 +166,7 @@ static bool read_profile(napi_env env, napi_value profiles, int index, bw_fw_pro
   snprintf(label, sizeof(label), "policy.profiles.%s.enabled", profile_names[index]);
   if (!opt_bool(env, obj, "enabled", label, true, &out->enabled)) return false;
   snprintf(label, sizeof(label), "policy.profiles.%s.blockAllInbound", profile_names[index]);
-  if (!opt_bool(env, obj, "blockAllInbound", label, false, &out->block_all_inbound))
-    return false;
+  if (!opt_bool(env, obj, "blockAllInbound", label, false, &out->block_all_inbound)) return false;
   snprintf(label, sizeof(label), "policy.profiles.%s.defaultInboundAction", profile_names[index]);
   if (!req_int(env, obj, "defaultInboundAction", label, 0, 1, &action)) return false;
   out->default_inbound = action;
@@ -278,8 +277,10 @@ static char* env_list_get(void* ctx, const char* name, bool* oom) {
   for (i = 0; i < e->count; i++) {
     if (bw_fw_name_equal(e->names[i], name)) {
       char* v = malloc(strlen(e->values[i]) + 1);
-      if (v == NULL) *oom = true;
-      else strcpy(v, e->values[i]);
+      if (v == NULL)
+        *oom = true;
+      else
+        strcpy(v, e->values[i]);
       return v;
     }
   }
@@ -296,9 +297,11 @@ static bool read_env(napi_env env, napi_value obj, env_list* out) {
     bw_throw_invalid_arg_type(env, "env", "object", obj);
     return false;
   }
-  BW_CALL_GOTO(env, napi_get_all_property_names(env, obj, napi_key_own_only,
-                                                napi_key_enumerable | napi_key_skip_symbols,
-                                                napi_key_numbers_to_strings, &keys), fail);
+  BW_CALL_GOTO(env,
+               napi_get_all_property_names(env, obj, napi_key_own_only,
+                                           napi_key_enumerable | napi_key_skip_symbols,
+                                           napi_key_numbers_to_strings, &keys),
+               fail);
   BW_CALL_GOTO(env, napi_get_array_length(env, keys, &n), fail);
   out->names = calloc(n ? n : 1, sizeof(char*));
   out->values = calloc(n ? n : 1, sizeof(char*));
