@@ -1,7 +1,7 @@
 'use strict';
 // Public exports of backend-warden; nothing else lives here.
 
-const { processInfo } = require('./tree');
+const { processInfo, listTree, killTree, killTreeSync, spawnTree } = require('./tree');
 const { checkFirewall, firewallRule, firewallCommand } = require('./firewall');
 const { binding } = require('./native');
 
@@ -12,6 +12,10 @@ function nativeInfo() {
 
 module.exports = {
   processInfo,
+  listTree,
+  killTree,
+  killTreeSync,
+  spawnTree,
   nativeInfo,
   checkFirewall,
   firewallRule,
