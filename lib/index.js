@@ -3,6 +3,7 @@
 
 const { processInfo, listTree, killTree, killTreeSync, spawnTree } = require('./tree');
 const { findFreePort, isPortFree, waitForPort, portOwner } = require('./ports');
+const { checkFirewall, firewallRule, firewallCommand } = require('./firewall');
 const { binding } = require('./native');
 
 function nativeInfo() {
@@ -21,4 +22,7 @@ module.exports = {
   isPortFree,
   waitForPort,
   portOwner,
+  checkFirewall,
+  firewallRule,
+  firewallCommand,
 };
