@@ -74,7 +74,13 @@ static inline void bw_error_lib(bw_error* e, const char* code, const char* messa
  * Windows) for syscall. Call it right after the failing call. */
 void bw_error_from_os(bw_error* e, const char* syscall);
 
-/* Fills code, message and errnum. Thread-safe; implemented per OS family. */
+/* Fills code, message and errnum. Thread-safe (error.c). */
 void bw_error_describe(const bw_error* e, bw_error_text* out);
+
+/* Per OS family (error_posix.c, error_win.c), for error.c: the system's
+ * message for an errno value, and the description of Win32 and HRESULT
+ * errors (which only arise in Windows builds). */
+void bw__strerror(int err, char* buf, size_t size);
+void bw__describe_windows(const bw_error* e, bw_error_text* out);
 
 #endif

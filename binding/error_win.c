@@ -96,20 +96,6 @@ static const char* win32_name(DWORD err) {
   }
 }
 
-/* C runtime errno names (the library also reports ESRCH and friends this
- * way on Windows, so callers match one code on every platform). */
-static const char* errno_name(int err) {
-  switch (err) {
-#define BW_ERRNO_CASE(name) \
-  case name:                \
-    return #name;
-    BW_ERRNO_NAMES(BW_ERRNO_CASE)
-#undef BW_ERRNO_CASE
-    default:
-      return NULL;
-  }
-}
-
 static const char* hresult_name(HRESULT hr) {
   switch ((unsigned long)hr) {
     case 0x80004001UL:
@@ -162,39 +148,24 @@ void bw_error_from_os(bw_error* e, const char* syscall) {
   bw_error_set(e, BW_ERR_WIN32, (int32_t)GetLastError(), syscall);
 }
 
-void bw_error_describe(const bw_error* e, bw_error_text* out) {
+void bw__strerror(int err, char* buf, size_t size) {
+  if (strerror_s(buf, size, err) != 0) snprintf(buf, size, "Unknown system error %d", err);
+}
+
+void bw__describe_windows(const bw_error* e, bw_error_text* out) {
   const char* name;
-  out->code[0] = '\0';
-  out->message[0] = '\0';
-  out->errnum = 0;
-  switch (e->kind) {
-    case BW_OK:
-      snprintf(out->code, sizeof(out->code), "%s", "OK");
-      break;
-    case BW_ERR_LIB:
-      snprintf(out->code, sizeof(out->code), "%s", e->code ? e->code : "UNKNOWN");
-      snprintf(out->message, sizeof(out->message), "%s", e->message ? e->message : "unknown error");
-      break;
-    case BW_ERR_POSIX:
-      name = errno_name(e->num);
-      snprintf(out->code, sizeof(out->code), "%s", name ? name : "UNKNOWN");
-      snprintf(out->message, sizeof(out->message), "%s", strerror(e->num));
-      out->errnum = -(double)e->num;
-      break;
-    case BW_ERR_WIN32:
-      name = win32_name((DWORD)e->num);
-      snprintf(out->code, sizeof(out->code), "%s", name ? name : "UNKNOWN");
-      system_message((DWORD)e->num, out->message, sizeof(out->message));
-      out->errnum = (double)(DWORD)e->num;
-      break;
-    case BW_ERR_HRESULT:
-      name = hresult_name((HRESULT)e->num);
-      if (name)
-        snprintf(out->code, sizeof(out->code), "%s", name);
-      else
-        snprintf(out->code, sizeof(out->code), "HRESULT_0x%08lx", (unsigned long)e->num);
-      system_message((DWORD)e->num, out->message, sizeof(out->message));
-      out->errnum = (double)e->num;
-      break;
+  if (e->kind == BW_ERR_WIN32) {
+    name = win32_name((DWORD)e->num);
+    snprintf(out->code, sizeof(out->code), "%s", name ? name : "UNKNOWN");
+    system_message((DWORD)e->num, out->message, sizeof(out->message));
+    out->errnum = (double)(DWORD)e->num;
+    return;
   }
+  name = hresult_name((HRESULT)e->num);
+  if (name)
+    snprintf(out->code, sizeof(out->code), "%s", name);
+  else
+    snprintf(out->code, sizeof(out->code), "HRESULT_0x%08lx", (unsigned long)e->num);
+  system_message((DWORD)e->num, out->message, sizeof(out->message));
+  out->errnum = (double)e->num;
 }

@@ -6,7 +6,6 @@
 // WM_CLOSE / Ctrl+Break, a wait on the job itself, then TerminateJobObject;
 // "all gone" is the job's active-process count reaching zero.
 
-const { EventEmitter } = require('events');
 const crypto = require('crypto');
 const fs = require('fs');
 const net = require('net');
@@ -14,17 +13,9 @@ const path = require('path');
 const { PassThrough } = require('stream');
 
 const { binding } = require('./native');
+const { SupervisedBase, spawnError, EMPTY_RESULT } = require('./supervised-base');
 
-const EMPTY_RESULT = Object.freeze({ killed: Object.freeze([]), forced: false, survivors: Object.freeze([]) });
 const FORCED_EXIT_CODE = 1;
-
-function spawnError(code, command, detail) {
-  const err = new Error(`spawn ${command} ${code}${detail ? ` (${detail})` : ''}`);
-  err.code = code;
-  err.syscall = 'spawn';
-  err.path = command;
-  return err;
-}
 
 // The program CreateProcessW will run: a path is taken as it is (resolved
 // against cwd); a bare name is looked up in PATH with PATHEXT's .exe/.com.
@@ -111,23 +102,11 @@ function pipeFor(direction) {
   return { name, stream, server, done };
 }
 
-class SupervisedProcess extends EventEmitter {
+class SupervisedProcess extends SupervisedBase {
   constructor(command, args, opts) {
-    super();
-    this.pid = undefined;
-    this.startTime = undefined;
-    this.exitCode = null;
-    this.signalCode = null;
-    this.killed = false;
-    this.supervisorPid = undefined;
-    this._graceMs = opts.graceMs;
-    this._closed = false;
+    super(command, opts.graceMs);
     this._forced = false;
     this._seen = new Set();
-    this._killPromise = null;
-    this._closeResult = EMPTY_RESULT;
-    this._onClose = [];
-    this.exited = new Promise((resolve) => this._onClose.push(resolve));
 
     const pipes = [];
     const stdioArg = (mode, direction) => {
@@ -149,9 +128,7 @@ class SupervisedProcess extends EventEmitter {
         p.server.close();
         p.stream.end();
       }
-      this.spawned = Promise.reject(err);
-      this.spawned.catch(() => {});
-      this._finish(null, null);
+      this._spawnFailed(err);
     };
     const program = resolveProgram(command, opts.cwd, opts.env);
     if (!program) {
@@ -165,15 +142,13 @@ class SupervisedProcess extends EventEmitter {
         s0 && s0 !== true ? s0.name : s0, s1 && s1 !== true ? s1.name : s1, s2 && s2 !== true ? s2.name : s2,
         (event, code) => this._onEvent(event, code));
     } catch (err) {
-      fail(spawnError(err.code || 'UNKNOWN', command, err.message));
+      fail(spawnError(err.code || 'UNKNOWN', command, { detail: err.message }));
       return;
     }
     this._handle = spawned.handle;
     this._pipes = pipes;
-    this.pid = spawned.pid;
-    this.startTime = spawned.startTime;
+    this._spawnSucceeded(spawned.pid, spawned.startTime);
     this._seen.add(this.pid);
-    this.spawned = Promise.resolve({ pid: this.pid, startTime: this.startTime });
     process.nextTick(() => this.emit('spawn'));
   }
 
@@ -193,14 +168,6 @@ class SupervisedProcess extends EventEmitter {
     });
   }
 
-  _finish(code, signal) {
-    if (this._closed) return;
-    this._closed = true;
-    for (const fn of this._onClose) fn({ code, signal });
-    this._onClose = [];
-    this.emit('close', code, signal);
-  }
-
   // Records the tree's members for the result: the job's own list, and the
   // parent links (Wine's job list can come back incomplete).
   async _members() {
@@ -210,33 +177,25 @@ class SupervisedProcess extends EventEmitter {
     for (const p of tree) this._seen.add(p.pid);
   }
 
-  kill({ graceMs = this._graceMs } = {}) {
-    if (this._closed) return Promise.resolve(this._killPromise ? this._closeResult : EMPTY_RESULT);
-    if (this._killPromise) {
-      if (graceMs === 0) this.killSync();
-      return this._killPromise;
+  // Windows has no signals: the polite step is WM_CLOSE / Ctrl+Break.
+  async _stop(signal, graceMs) {
+    await this._members();
+    let forced = true;
+    if (graceMs > 0) {
+      binding().jobAskToStop(this._handle);
+      let timer;
+      const expired = new Promise((resolve) => { timer = setTimeout(resolve, graceMs, 'timeout'); });
+      forced = (await Promise.race([this.exited.then(() => 'closed'), expired])) === 'timeout';
+      clearTimeout(timer);
     }
-    this.killed = true;
-    this._killPromise = (async () => {
+    if (forced && !this._closed) {
       await this._members();
-      let forced = false;
-      if (graceMs > 0) {
-        binding().jobAskToStop(this._handle);
-        const timer = new Promise((resolve) => setTimeout(resolve, graceMs, 'timeout'));
-        forced = (await Promise.race([this.exited.then(() => 'closed'), timer])) === 'timeout';
-      } else {
-        forced = true;
-      }
-      if (forced && !this._closed) {
-        await this._members();
-        this._forced = true;
-        binding().jobTerminate(this._handle, FORCED_EXIT_CODE);
-      }
-      await this.exited;
-      this._closeResult = { killed: [...this._seen], forced, survivors: [] };
-      return this._closeResult;
-    })();
-    return this._killPromise;
+      this._forced = true;
+      binding().jobTerminate(this._handle, FORCED_EXIT_CODE);
+    }
+    await this.exited;
+    this._closeResult = { killed: [...this._seen], forced, survivors: [] };
+    return this._closeResult;
   }
 
   // Synchronous force-kill: TerminateJobObject, then a short wait for the

@@ -8,72 +8,39 @@
 // backend's stdout/stderr are the supervisor's own pipes, unchanged.
 
 const { spawn } = require('child_process');
-const { EventEmitter } = require('events');
 const fs = require('fs');
 const path = require('path');
 
 const { binding } = require('./native');
 const { signalName, signalNumber, errnoCode } = require('./signals');
+const { SupervisedBase, spawnError, EMPTY_RESULT } = require('./supervised-base');
 
 const SUPERVISOR = 'backend_warden_supervisor';
-const EMPTY_RESULT = Object.freeze({ killed: Object.freeze([]), forced: false, survivors: Object.freeze([]) });
 
 function supervisorPath() {
   return path.join(path.dirname(binding().path), SUPERVISOR);
-}
-
-function spawnError(code, errno, command, detail) {
-  const err = new Error(`spawn ${command} ${code}${detail ? ` (${detail})` : ''}`);
-  err.code = code;
-  if (errno !== undefined) err.errno = errno;
-  err.syscall = 'spawn';
-  err.path = command;
-  return err;
 }
 
 function parsePids(field) {
   return field === '-' || field === undefined ? [] : field.split(',').map(Number);
 }
 
-class SupervisedProcess extends EventEmitter {
+class SupervisedProcess extends SupervisedBase {
   constructor(command, args, opts) {
-    super();
-    this.pid = undefined;
-    this.startTime = undefined;
-    this.exitCode = null;
-    this.signalCode = null;
-    this.killed = false;
-    this._command = command;
-    this._graceMs = opts.graceMs;
-    this._closed = false;
-    this._closeResult = null;
-    this._killPromise = null;
-    this._onClose = [];
-
-    let resolveSpawned;
-    let rejectSpawned;
-    this.spawned = new Promise((resolve, reject) => {
-      resolveSpawned = resolve;
-      rejectSpawned = reject;
-    });
-    // A spawn failure is reported through `spawned`; keep an unobserved
-    // rejection from crashing the host.
-    this.spawned.catch(() => {});
-    this.exited = new Promise((resolve) => this._onClose.push(resolve));
-
+    super(command, opts.graceMs);
     const sup = supervisorPath();
     let failure = null;
     try {
       fs.accessSync(sup, fs.constants.X_OK);
     } catch (err) {
-      failure = spawnError(err.code, undefined, command,
-        `the supervisor ${sup} is missing or not executable; rebuild with "npm rebuild backend-warden"`);
+      failure = spawnError(err.code, command, {
+        detail: `the supervisor ${sup} is missing or not executable; rebuild with "npm rebuild backend-warden"`,
+      });
     }
     if (failure) {
       this.stdin = this.stdout = this.stderr = null;
       this._child = null;
-      this._finish(null, null, EMPTY_RESULT);
-      rejectSpawned(failure);
+      this._spawnFailed(failure);
       return;
     }
 
@@ -104,14 +71,12 @@ class SupervisedProcess extends EventEmitter {
         const [kind, a, b, c] = line.split(' ');
         if (kind === 'spawned') {
           spawnSettled = true;
-          this.pid = Number(a);
-          this.startTime = Number(b);
+          this._spawnSucceeded(Number(a), Number(b));
           this.emit('spawn');
-          resolveSpawned({ pid: this.pid, startTime: this.startTime });
         } else if (kind === 'error') {
           spawnSettled = true;
           const n = Number(a);
-          rejectSpawned(spawnError(errnoCode(n), -n, command));
+          this._rejectSpawned(spawnError(errnoCode(n), command, { errno: -n }));
         } else if (kind === 'exit') {
           const sig = Number(b);
           this.exitCode = sig ? null : Number(a);
@@ -127,16 +92,16 @@ class SupervisedProcess extends EventEmitter {
     child.on('error', (err) => {
       if (!spawnSettled) {
         spawnSettled = true;
-        rejectSpawned(spawnError(err.code, err.errno, command, `starting the supervisor ${sup}: ${err.message}`));
+        this._rejectSpawned(spawnError(err.code, command, { errno: err.errno, detail: `starting the supervisor ${sup}: ${err.message}` }));
       }
     });
     child.on('close', (code, signal) => {
       if (!spawnSettled) {
         spawnSettled = true;
-        rejectSpawned(spawnError('ECHILD', undefined, command, `the supervisor exited (${signal || code}) before starting it`));
+        this._rejectSpawned(spawnError('ECHILD', command, { detail: `the supervisor exited (${signal || code}) before starting it` }));
       }
       if (this.pid === undefined) {
-        this._finish(null, null, EMPTY_RESULT);
+        this._finish(null, null);
         return;
       }
       if (closedLine) {
@@ -156,37 +121,16 @@ class SupervisedProcess extends EventEmitter {
     this.on('exit', () => { this._exitEmitted = true; });
   }
 
-  _finish(code, signal, result) {
-    if (this._closed) return;
-    this._closed = true;
-    this._closeResult = result;
-    for (const fn of this._onClose) fn({ code, signal });
-    this._onClose = [];
-    this.emit('close', code, signal);
-  }
-
-  // Polite signal to the whole tree, wait up to graceMs, then force;
-  // resolves when the whole tree is gone.
-  kill({ signal = 'SIGTERM', graceMs = this._graceMs } = {}) {
-    if (this._closed) return Promise.resolve(this._killPromise ? this._closeResult : EMPTY_RESULT);
-    if (this._killPromise) {
-      // A second, harsher request escalates at once.
-      if (graceMs === 0) this.killSync();
-      return this._killPromise;
-    }
+  async _stop(signal, graceMs) {
     const signum = signalNumber(signal);
-    this.killed = true;
-    this._killPromise = (async () => {
-      try {
-        await this.spawned;
-      } catch {
-        return EMPTY_RESULT;
-      }
-      if (!this._closed) this._child.stdio[3].write(`stop ${signum} ${graceMs}\n`);
-      await this.exited;
-      return this._closeResult;
-    })();
-    return this._killPromise;
+    try {
+      await this.spawned;
+    } catch {
+      return EMPTY_RESULT;
+    }
+    if (!this._closed) this._child.stdio[3].write(`stop ${signum} ${graceMs}\n`);
+    await this.exited;
+    return this._closeResult;
   }
 
   // Synchronous force-kill of the supervisor and every descendant, for
