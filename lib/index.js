@@ -3,6 +3,8 @@
 
 const { processInfo } = require('./tree');
 const { binding } = require('./native');
+const { Backend } = require('./backend');
+const { registerIpcHandlers } = require('./ipc');
 
 function nativeInfo() {
   const b = binding();
@@ -12,4 +14,6 @@ function nativeInfo() {
 module.exports = {
   processInfo,
   nativeInfo,
+  Backend,
+  registerIpcHandlers,
 };
