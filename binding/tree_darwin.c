@@ -1,27 +1,103 @@
-/* macOS process facts from libproc (proc_pidinfo PROC_PIDTBSDINFO). */
+/* macOS process facts from libproc (proc_listallpids, proc_pidinfo
+ * PROC_PIDTBSDINFO) and exit watches with kqueue (EVFILT_PROC NOTE_EXIT).
+ * Not built or tested in this project's CI (no macOS machine). */
 #include <errno.h>
 #include <libproc.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/event.h>
 #include <sys/proc_info.h>
+#include <unistd.h>
 
 #include "tree.h"
+#include "tree_posix.h"
 
-bool bw_proc_info_get(int64_t pid, bw_proc_info* out, bw_error* err) {
+static bool fill(int64_t pid, bw_proc_info* out) {
   struct proc_bsdinfo info;
   int n = proc_pidinfo((int)pid, PROC_PIDTBSDINFO, 0, &info, sizeof(info));
-  if (n != (int)sizeof(info)) {
-    if (n <= 0 && errno != EPERM)
-      bw_error_set(err, BW_ERR_POSIX, ESRCH, "proc_pidinfo");
-    else
-      bw_error_from_os(err, "proc_pidinfo");
-    return false;
-  }
+  if (n != (int)sizeof(info)) return false;
+  memset(out, 0, sizeof(*out));
   out->pid = pid;
   out->ppid = (int64_t)info.pbi_ppid;
+  out->pgid = (int64_t)info.pbi_pgid;
+  out->sid = (int64_t)getsid((pid_t)pid);
   out->start_time =
       (double)info.pbi_start_tvsec * 1000.0 + (double)info.pbi_start_tvusec / 1000.0;
-  snprintf(out->name, sizeof(out->name), "%s",
-           info.pbi_name[0] ? info.pbi_name : info.pbi_comm);
+  out->state = info.pbi_status == SZOMB ? 'Z' : 'R';
+  snprintf(out->name, sizeof(out->name), "%s", info.pbi_name[0] ? info.pbi_name : info.pbi_comm);
   return true;
+}
+
+bool bw_proc_info_get(int64_t pid, bw_proc_info* out, bw_error* err) {
+  if (fill(pid, out)) return true;
+  if (errno == EPERM)
+    bw_error_from_os(err, "proc_pidinfo");
+  else
+    bw_error_set(err, BW_ERR_POSIX, ESRCH, "proc_pidinfo");
+  return false;
+}
+
+bool bw__proc_scan(bw_proc_list* out, bw_error* err) {
+  int n = proc_listallpids(NULL, 0);
+  pid_t* pids;
+  int i, got;
+  if (n <= 0) {
+    bw_error_from_os(err, "proc_listallpids");
+    return false;
+  }
+  n += 64; /* room for processes started meanwhile */
+  pids = calloc((size_t)n, sizeof(pid_t));
+  if (pids == NULL) {
+    bw_error_set(err, BW_ERR_POSIX, ENOMEM, "calloc");
+    return false;
+  }
+  got = proc_listallpids(pids, n * (int)sizeof(pid_t));
+  for (i = 0; i < got; i++) {
+    bw_proc_info info;
+    if (pids[i] <= 0 || !fill(pids[i], &info)) continue;
+    if (!bw_proc_list_push(out, &info)) {
+      free(pids);
+      bw_error_set(err, BW_ERR_POSIX, ENOMEM, "realloc");
+      return false;
+    }
+  }
+  free(pids);
+  return true;
+}
+
+bool bw__alive(int64_t pid, double start_time) {
+  bw_proc_info info;
+  if (!fill(pid, &info) || info.state == 'Z') return false;
+  return start_time < 0 || info.start_time == start_time;
+}
+
+int bw__watch_open(int64_t pid, double start_time, bool* gone) {
+  struct kevent ev;
+  int kq = kqueue();
+  *gone = false;
+  if (kq < 0) return -1;
+  EV_SET(&ev, (uintptr_t)pid, EVFILT_PROC, EV_ADD | EV_ONESHOT, NOTE_EXIT, 0, NULL);
+  if (kevent(kq, &ev, 1, NULL, 0, NULL) < 0) {
+    *gone = errno == ESRCH;
+    close(kq);
+    return -1;
+  }
+  /* Registered: the identity check now proves the watch is on our process. */
+  if (!bw__alive(pid, start_time)) {
+    close(kq);
+    *gone = true;
+    return -1;
+  }
+  return kq;
+}
+
+void bw__watch_close(int fd) {
+  if (fd >= 0) close(fd);
+}
+
+int bw__signal(int64_t pid, int watch_fd, int sig) {
+  (void)watch_fd;
+  return kill((pid_t)pid, sig) == 0 ? 0 : errno;
 }

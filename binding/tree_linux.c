@@ -1,13 +1,27 @@
-/* Linux process facts from procfs: /proc/<pid>/stat parsing. */
-#define _POSIX_C_SOURCE 200809L
+/* Linux process facts from procfs (/proc/<pid>/stat) and exit watches with
+ * pidfds (pidfd_open + poll, pidfd_send_signal; Linux >= 5.3, with a
+ * fallback to kill(2) and polling where the kernel lacks them). */
+#define _GNU_SOURCE
 
+#include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "readfile.h"
 #include "tree.h"
+#include "tree_posix.h"
+
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open 434
+#endif
+#ifndef SYS_pidfd_send_signal
+#define SYS_pidfd_send_signal 424
+#endif
 
 /* Parses one /proc/<pid>/stat line. The comm field is in parentheses and may
  * itself contain spaces and ')', so fields are counted from the last ')'. */
@@ -18,31 +32,49 @@ static bool parse_stat(const char* text, bw_proc_info* out) {
   size_t n;
   int field;
   if (open == NULL || close == NULL || close < open) return false;
+  memset(out, 0, sizeof(*out));
   out->pid = strtoll(text, NULL, 10);
   n = (size_t)(close - open - 1);
   if (n >= sizeof(out->name)) n = sizeof(out->name) - 1;
   memcpy(out->name, open + 1, n);
   out->name[n] = '\0';
-  /* After ") ": field 3 is state, 4 ppid, ..., 22 starttime. */
+  /* After ") ": 3 state, 4 ppid, 5 pgrp, 6 session, ..., 22 starttime. */
   p = close + 1;
   for (field = 3; field <= 22; field++) {
     while (*p == ' ') p++;
     if (*p == '\0') return false;
-    if (field == 4) out->ppid = strtoll(p, NULL, 10);
-    if (field == 22) out->start_time = (double)strtoull(p, NULL, 10);
+    switch (field) {
+      case 3:
+        out->state = *p;
+        break;
+      case 4:
+        out->ppid = strtoll(p, NULL, 10);
+        break;
+      case 5:
+        out->pgid = strtoll(p, NULL, 10);
+        break;
+      case 6:
+        out->sid = strtoll(p, NULL, 10);
+        break;
+      case 22:
+        out->start_time = (double)strtoull(p, NULL, 10);
+        break;
+      default:
+        break;
+    }
     while (*p != ' ' && *p != '\0') p++;
   }
   return true;
 }
 
-bool bw_proc_info_get(int64_t pid, bw_proc_info* out, bw_error* err) {
+static bool read_stat(int64_t pid, bw_proc_info* out, bw_error* err) {
   char path[64];
   char buf[1024];
   size_t len;
   snprintf(path, sizeof(path), "/proc/%lld/stat", (long long)pid);
   if (!bw_read_file(path, buf, sizeof(buf), &len, err)) {
     /* A vanished process is ESRCH to the caller, whatever open said. */
-    if (err->kind == BW_ERR_POSIX && err->num == ENOENT)
+    if (err->kind == BW_ERR_POSIX && (err->num == ENOENT || err->num == ESRCH))
       bw_error_set(err, BW_ERR_POSIX, ESRCH, "open");
     return false;
   }
@@ -51,4 +83,74 @@ bool bw_proc_info_get(int64_t pid, bw_proc_info* out, bw_error* err) {
     return false;
   }
   return true;
+}
+
+bool bw_proc_info_get(int64_t pid, bw_proc_info* out, bw_error* err) {
+  return read_stat(pid, out, err);
+}
+
+bool bw__proc_scan(bw_proc_list* out, bw_error* err) {
+  DIR* dir = opendir("/proc");
+  struct dirent* ent;
+  if (dir == NULL) {
+    bw_error_from_os(err, "opendir");
+    return false;
+  }
+  while ((ent = readdir(dir)) != NULL) {
+    bw_proc_info info;
+    bw_error ignored;
+    char* end;
+    long long pid;
+    if (ent->d_name[0] < '1' || ent->d_name[0] > '9') continue;
+    pid = strtoll(ent->d_name, &end, 10);
+    if (*end != '\0') continue;
+    /* Processes vanish between readdir and open; skip them. */
+    if (!read_stat(pid, &info, &ignored)) continue;
+    if (!bw_proc_list_push(out, &info)) {
+      closedir(dir);
+      bw_error_set(err, BW_ERR_POSIX, ENOMEM, "realloc");
+      return false;
+    }
+  }
+  closedir(dir);
+  return true;
+}
+
+bool bw__alive(int64_t pid, double start_time) {
+  bw_proc_info info;
+  bw_error ignored;
+  if (!read_stat(pid, &info, &ignored)) return false;
+  if (info.state == 'Z' || info.state == 'X') return false;
+  return start_time < 0 || info.start_time == start_time;
+}
+
+int bw__watch_open(int64_t pid, double start_time, bool* gone) {
+  int fd = (int)syscall(SYS_pidfd_open, (pid_t)pid, 0);
+  *gone = false;
+  if (fd < 0) {
+    if (errno == ESRCH) *gone = true;
+    else *gone = !bw__alive(pid, start_time);
+    return -1;
+  }
+  /* pidfds are always close-on-exec. The PID could have been reused between the scan and pidfd_open: the
+   * pidfd is only ours if the identity still matches now that it pins the
+   * process. */
+  if (!bw__alive(pid, start_time)) {
+    close(fd);
+    *gone = true;
+    return -1;
+  }
+  return fd;
+}
+
+void bw__watch_close(int fd) {
+  if (fd >= 0) close(fd);
+}
+
+int bw__signal(int64_t pid, int watch_fd, int sig) {
+  if (watch_fd >= 0) {
+    if (syscall(SYS_pidfd_send_signal, watch_fd, sig, NULL, 0) == 0) return 0;
+    if (errno != ENOSYS) return errno;
+  }
+  return kill((pid_t)pid, sig) == 0 ? 0 : errno;
 }

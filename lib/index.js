@@ -1,7 +1,7 @@
 'use strict';
 // Public exports of backend-warden; nothing else lives here.
 
-const { processInfo } = require('./tree');
+const { processInfo, listTree, killTree, killTreeSync, spawnTree } = require('./tree');
 const { binding } = require('./native');
 const { Backend } = require('./backend');
 const { registerIpcHandlers } = require('./ipc');
@@ -13,6 +13,10 @@ function nativeInfo() {
 
 module.exports = {
   processInfo,
+  listTree,
+  killTree,
+  killTreeSync,
+  spawnTree,
   nativeInfo,
   Backend,
   registerIpcHandlers,

@@ -1,16 +1,124 @@
 'use strict';
 // Process trees: argument checks and Promise wrappers over the native
-// binding (binding/tree*.c).
+// binding (binding/tree*.c), and spawnTree, the supervised spawn: on Linux
+// and macOS through the supervisor executable (lib/supervised.js), on
+// Windows into a kill-on-close job object (lib/job.js).
 
 const { binding } = require('./native');
-const { validatePid } = require('./errors');
+const {
+  invalidArgType, invalidArgValue, validateInteger, validateOptions, validatePid, validateString,
+} = require('./errors');
+const { signalNumber } = require('./signals');
+
+const isWindows = process.platform === 'win32';
+const GRACE_MAX = 2147483647;
+
+// Live supervised processes by backend PID: killTree(pid) of a tree we
+// started goes through its supervisor or job, which also reaches
+// descendants that detached before the call.
+const supervised = new Map();
+
+function validateStartTime(startTime) {
+  if (startTime === undefined || startTime === null) return null;
+  if (typeof startTime !== 'number' || !Number.isFinite(startTime) || startTime < 0) {
+    throw invalidArgType('options.startTime', 'a non-negative number', startTime);
+  }
+  return startTime;
+}
 
 // processInfo(pid) → Promise<{ pid, ppid, name, startTime }>; rejects with
-// ESRCH when no such process exists. startTime is the process's identity
-// (see index.d.ts): compare it for equality only.
+// ESRCH when no such process exists.
 async function processInfo(pid) {
   validatePid(pid);
   return binding().processInfo(pid);
 }
 
-module.exports = { processInfo };
+// listTree(pid) → Promise<[{ pid, ppid, name, startTime }]>, root first.
+async function listTree(pid, options) {
+  validatePid(pid);
+  const { startTime } = validateOptions(options);
+  return binding().listTree(pid, validateStartTime(startTime));
+}
+
+function killArgs(pid, options) {
+  validatePid(pid);
+  const opts = validateOptions(options);
+  const signal = opts.signal === undefined ? 'SIGTERM' : opts.signal;
+  const graceMs = opts.graceMs === undefined ? 5000 : validateInteger(opts.graceMs, 'options.graceMs', 0, GRACE_MAX);
+  const startTime = validateStartTime(opts.startTime);
+  if (pid === process.pid) throw invalidArgValue('pid', pid, 'must not be the current process');
+  // Windows has no signals: the polite step is fixed (see lib/job.js).
+  const signum = isWindows && typeof signal === 'string' ? 15 : signalNumber(signal);
+  return { signal, signum, graceMs, startTime };
+}
+
+// killTree(pid, { signal, graceMs, startTime }) → Promise<{ killed, forced,
+// survivors }>: signal the whole tree, wait for the processes themselves up
+// to graceMs, then force. With startTime, a PID whose identity differs is
+// never signalled (rejects ESRCH).
+async function killTree(pid, options) {
+  const { signal, signum, graceMs, startTime } = killArgs(pid, options);
+  const child = supervised.get(pid);
+  if (child && (startTime === null || startTime === child.startTime)) {
+    return child.kill({ signal, graceMs });
+  }
+  return binding().killTree(pid, signum, graceMs, startTime);
+}
+
+// killTreeSync(pid, { startTime }): synchronous force-kill, for exit
+// handlers. Returns { killed, forced, survivors }.
+function killTreeSync(pid, options) {
+  const { signum, startTime } = killArgs(pid, options);
+  return binding().killTreeSync(pid, signum, 0, startTime);
+}
+
+const STDIO = new Set(['pipe', 'ignore', 'inherit']);
+
+function validateStdio(value, name, def) {
+  if (value === undefined) return def;
+  if (!STDIO.has(value)) throw invalidArgValue(name, value, "must be 'pipe', 'ignore' or 'inherit'");
+  return value;
+}
+
+function validateEnv(env) {
+  if (env === undefined) return process.env;
+  if (env === null || typeof env !== 'object' || Array.isArray(env)) throw invalidArgType('options.env', 'of type object', env);
+  const out = {};
+  for (const [k, v] of Object.entries(env)) {
+    if (v === undefined) continue;
+    if (k.includes('=') || k.includes('\0') || k === '') throw invalidArgValue('options.env', k, 'must not contain keys with "=" or null bytes');
+    const s = String(v);
+    if (s.includes('\0')) throw invalidArgValue(`options.env.${k}`, v, 'must not contain null bytes');
+    out[k] = s;
+  }
+  return out;
+}
+
+// spawnTree(command, args, options) → SupervisedProcess. No shell: command is
+// the program itself (a path, or a name looked up in PATH).
+function spawnTree(command, args = [], options) {
+  validateString(command, 'command', { maxLength: 32767 });
+  if (!Array.isArray(args)) throw invalidArgType('args', 'an instance of Array', args);
+  args.forEach((a, i) => validateString(a, `args[${i}]`, { allowEmpty: true }));
+  const o = validateOptions(options);
+  if (o.cwd !== undefined) validateString(o.cwd, 'options.cwd');
+  const opts = {
+    cwd: o.cwd,
+    env: validateEnv(o.env),
+    stdin: validateStdio(o.stdin, 'options.stdin', 'ignore'),
+    stdout: validateStdio(o.stdout, 'options.stdout', 'pipe'),
+    stderr: validateStdio(o.stderr, 'options.stderr', 'pipe'),
+    graceMs: o.graceMs === undefined ? 5000 : validateInteger(o.graceMs, 'options.graceMs', 0, GRACE_MAX),
+  };
+  const { SupervisedProcess } = isWindows ? require('./job') : require('./supervised');
+  const child = new SupervisedProcess(command, args, opts);
+  child.spawned.then(({ pid }) => {
+    supervised.set(pid, child);
+    child.once('close', () => {
+      if (supervised.get(pid) === child) supervised.delete(pid);
+    });
+  }, () => {});
+  return child;
+}
+
+module.exports = { processInfo, listTree, killTree, killTreeSync, spawnTree };

@@ -27,3 +27,67 @@ async function waitFor(fn, timeoutMs = 5000, intervalMs = 20) {
 }
 
 module.exports = { isWindows, isWine, fixtures, fixture, waitFor };
+
+// --- process-tree markers ---------------------------------------------
+// Every process of a fixture tree carries BW_TEST_MARKER=<dir> in its
+// environment and (node processes) a file <dir>/<pid>. Survivors are found
+// through the marker, never by name.
+
+const fs = require('fs');
+const os = require('os');
+
+function makeMarker() {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'bw-marker-'));
+}
+
+// Whether pid names a live process (a zombie, exited but not yet reaped,
+// is not alive).
+function pidAlive(pid) {
+  try {
+    process.kill(pid, 0);
+  } catch (err) {
+    return err.code === 'EPERM';
+  }
+  if (process.platform === 'linux') {
+    try {
+      return !/^\d+ \(.*\) [ZX]/s.test(fs.readFileSync(`/proc/${pid}/stat`, 'latin1'));
+    } catch {
+      return false;
+    }
+  }
+  return true;
+}
+
+// PIDs of live processes that carry the marker.
+function markedProcesses(marker) {
+  const found = new Set();
+  if (process.platform === 'linux') {
+    const needle = `BW_TEST_MARKER=${marker}\0`;
+    for (const name of fs.readdirSync('/proc')) {
+      if (!/^\d+$/.test(name)) continue;
+      let env;
+      try {
+        env = fs.readFileSync(`/proc/${name}/environ`, 'latin1');
+        const stat = fs.readFileSync(`/proc/${name}/stat`, 'latin1');
+        if (/^\d+ \(.*\) Z/s.test(stat)) continue; // zombies are gone
+      } catch {
+        continue;
+      }
+      if (`${env}\0`.includes(needle) || env.includes(needle)) found.add(Number(name));
+    }
+  }
+  for (const name of fs.readdirSync(marker)) {
+    if (/^\d+$/.test(name) && pidAlive(Number(name))) found.add(Number(name));
+  }
+  found.delete(process.pid);
+  return [...found];
+}
+
+function markerEnv(marker, extra = {}) {
+  return { ...process.env, BW_TEST_MARKER: marker, ...extra };
+}
+
+module.exports.makeMarker = makeMarker;
+module.exports.markedProcesses = markedProcesses;
+module.exports.markerEnv = markerEnv;
+module.exports.pidAlive = pidAlive;

@@ -11,4 +11,22 @@ async function main(): Promise<void> {
   console.log(pid, start, platform);
 }
 
+async function trees(): Promise<void> {
+  const child: warden.SupervisedProcess = warden.spawnTree('/usr/bin/python3', ['-m', 'http.server'], {
+    env: { ...process.env, PORT: '8000' }, stdout: 'pipe', graceMs: 2000,
+  });
+  const { pid, startTime } = await child.spawned;
+  child.on('exit', (code: number | null, signal: NodeJS.Signals | null) => console.log(code, signal));
+  child.stdout?.on('data', (chunk: Buffer) => console.log(chunk.toString()));
+  const tree: warden.ProcessInfo[] = await warden.listTree(pid, { startTime });
+  const result: warden.KillResult = await warden.killTree(pid, { signal: 'SIGTERM', graceMs: 1000, startTime });
+  const forced: boolean = result.forced;
+  const again: warden.KillResult = await child.kill({ graceMs: 0 });
+  child.killSync();
+  warden.killTreeSync(pid, { startTime: null });
+  console.log(tree.length, forced, again.killed.length);
+}
+
 main().catch((err: warden.SystemError) => console.error(err.code, err.errno, err.syscall));
+
+void trees;

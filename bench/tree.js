@@ -1,0 +1,130 @@
+'use strict';
+// Tree termination, call to all gone, side by side in one run: killTree vs
+// npm tree-kill vs a raw process.kill(-pgid) baseline; and the supervised
+// spawn's cost over plain child_process.spawn. Linux/macOS only (the
+// anchors are POSIX). Targets: >= 50x faster than tree-kill at 100
+// processes, <= 3x the raw baseline; supervisor overhead <= 5 ms.
+
+const { spawn } = require('child_process');
+const fs = require('fs');
+const treeKill = require('tree-kill');
+const { killTree, spawnTree } = require('..');
+const { median, nowMs, printTable } = require('./util');
+
+function gone(pid) {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return true;
+  }
+  try {
+    return /^\d+ \(.*\) [ZX]/s.test(fs.readFileSync(`/proc/${pid}/stat`, 'latin1'));
+  } catch {
+    return true;
+  }
+}
+
+function childrenOf(pid) {
+  const out = [];
+  for (const name of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${name}/stat`, 'latin1');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === pid) out.push(Number(name));
+    } catch { /* gone */ }
+  }
+  return out;
+}
+
+// A process group: sh leading it, n - 1 sleep(1) children.
+async function makeTree(n) {
+  const root = spawn('sh', ['-c', `i=1; while [ $i -lt ${n} ]; do sleep 1000 & i=$((i+1)); done; exec sleep 1000`], {
+    stdio: 'ignore', detached: true,
+  });
+  await new Promise((r) => root.once('spawn', r));
+  const deadline = Date.now() + 30000;
+  let kids = [];
+  while ((kids = childrenOf(root.pid)).length < n - 1) {
+    if (Date.now() > deadline) throw new Error('tree did not come up');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  return { root, pids: [root.pid, ...kids] };
+}
+
+// Polls (1 ms) until every pid is gone; measures the anchors' "all gone".
+async function allGone(pids) {
+  while (!pids.every(gone)) await new Promise((r) => setImmediate(r));
+}
+
+async function measure(n, how) {
+  const { root, pids } = await makeTree(n);
+  const t0 = nowMs();
+  if (how === 'ours') await killTree(root.pid, { signal: 'SIGTERM' });
+  else if (how === 'tree-kill') await new Promise((resolve, reject) => treeKill(root.pid, 'SIGTERM', (e) => (e ? reject(e) : resolve())));
+  else process.kill(-root.pid, 'SIGTERM');
+  await allGone(pids);
+  return nowMs() - t0;
+}
+
+async function spawnCost(how) {
+  const t0 = nowMs();
+  if (how === 'ours') {
+    const c = spawnTree('sleep', ['1000'], { stdout: 'ignore', stderr: 'ignore' });
+    await c.spawned;
+    const dt = nowMs() - t0;
+    await c.kill({ graceMs: 0 });
+    return dt;
+  }
+  const c = spawn('sleep', ['1000'], { stdio: 'ignore' });
+  await new Promise((r) => c.once('spawn', r));
+  const dt = nowMs() - t0;
+  c.kill('SIGKILL');
+  await new Promise((r) => c.once('exit', r));
+  return dt;
+}
+
+async function run({ quick = false } = {}) {
+  if (process.platform === 'win32') return [];
+  const rows = [];
+  const sizes = quick ? [1, 10, 100] : [1, 10, 100, 500];
+  for (const n of sizes) {
+    const reps = n >= 500 ? 3 : quick ? 3 : 7;
+    const times = { ours: [], 'tree-kill': [], raw: [] };
+    for (let i = 0; i < reps; i++) {
+      for (const how of Object.keys(times)) times[how].push(await measure(n, how));
+    }
+    const ours = median(times.ours);
+    const tk = median(times['tree-kill']);
+    const raw = median(times.raw);
+    rows.push({
+      work: `kill a ${n}-process tree`, ours, anchor: tk, anchorName: 'tree-kill', ratio: tk / ours, unit: 'ms',
+      target: n === 100 ? '>= 50x faster than tree-kill' : 'faster than tree-kill', pass: n === 100 ? tk / ours >= 50 : tk > ours,
+    });
+    rows.push({
+      work: `kill a ${n}-process tree`, ours, anchor: raw, anchorName: 'raw killpg', ratio: ours / raw, unit: 'ms',
+      target: '<= 3x raw killpg (ratio = ours/raw)', pass: ours / raw <= 3,
+    });
+  }
+  const spawnTimes = { ours: [], plain: [] };
+  for (let i = 0; i < (quick ? 10 : 30); i++) {
+    spawnTimes.plain.push(await spawnCost('plain'));
+    spawnTimes.ours.push(await spawnCost('ours'));
+  }
+  const ours = median(spawnTimes.ours);
+  const plain = median(spawnTimes.plain);
+  rows.push({
+    work: 'spawn to running (supervised)', ours, anchor: plain, anchorName: 'child_process.spawn', ratio: null, unit: 'ms',
+    target: `<= 5 ms more (+${(ours - plain).toFixed(2)} ms)`, pass: ours - plain <= 5,
+  });
+  return rows;
+}
+
+module.exports = { run };
+
+if (require.main === module) {
+  run({ quick: process.argv.includes('--quick') }).then(printTable, (err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,36 @@
+'use strict';
+// Small shared helpers for the benchmarks: timing, medians, table printing.
+
+function median(values) {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+function nowMs() {
+  return Number(process.hrtime.bigint()) / 1e6;
+}
+
+function fmt(n) {
+  if (typeof n !== 'number' || !Number.isFinite(n)) return String(n);
+  return n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(2);
+}
+
+function printTable(rows) {
+  const header = ['work', 'ours', 'anchor', 'ratio', 'target', 'pass'];
+  const lines = rows.map((r) => [
+    r.work,
+    `${fmt(r.ours)} ${r.unit}`,
+    r.anchor === null ? '-' : `${fmt(r.anchor)} ${r.unit} (${r.anchorName})`,
+    r.ratio === null ? '-' : `${fmt(r.ratio)}x`,
+    r.target,
+    r.pass === null ? '-' : r.pass ? 'yes' : 'NO',
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => String(l[i]).length)));
+  const row = (cells) => cells.map((c, i) => String(c).padEnd(widths[i])).join('  ');
+  console.log(row(header));
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const l of lines) console.log(row(l));
+}
+
+module.exports = { median, nowMs, fmt, printTable };

@@ -1,0 +1,26 @@
+/* The supervisor executable's OS hooks (supervisor_linux.c,
+ * supervisor_darwin.c) and its control protocol. The protocol is lines of
+ * ASCII on descriptor 3, a socket the host created:
+ *   host → supervisor:  "stop <signal> <graceMs>\n"   graceful stop of the tree
+ *                       "kill\n"                      force at once
+ *                       end of file                   the host died: graceful stop
+ *   supervisor → host:  "spawned <pid> <startTime>\n" the backend runs
+ *                       "error <errno> <syscall>\n"   it could not be started
+ *                       "exit <code> <signal>\n"      the backend's root exited
+ *                       "closed <forced> <k>,<k>… <s>,<s>…\n" whole tree gone
+ *                       ("-" stands for an empty list) */
+#ifndef BW_SUPERVISOR_H
+#define BW_SUPERVISOR_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+/* Makes this process a child subreaper where the OS has one, and arranges
+ * for sig to be delivered when the host (the parent) dies. Returns false if
+ * the host is already gone. */
+bool bw__sup_os_init(pid_t host, int sig);
+
+/* A descriptor that becomes readable when the host exits, or -1. */
+int bw__sup_host_watch(pid_t host);
+
+#endif

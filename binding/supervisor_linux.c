@@ -1,0 +1,27 @@
+/* Linux parts of the supervisor: child subreaper (orphaned descendants are
+ * re-parented to us, so "no children left" means "tree gone"), parent-death
+ * signal, and a pidfd on the host as a second, thread-independent watch. */
+#define _GNU_SOURCE
+
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "supervisor.h"
+
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open 434
+#endif
+
+bool bw__sup_os_init(pid_t host, int sig) {
+  prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+  /* PR_SET_PDEATHSIG fires when the *thread* that forked us exits; Node
+   * spawns from the JS thread, which lives as long as the host. */
+  prctl(PR_SET_PDEATHSIG, sig, 0, 0, 0);
+  /* The host may have died before prctl: then we were re-parented. */
+  return getppid() == host;
+}
+
+int bw__sup_host_watch(pid_t host) {
+  return (int)syscall(SYS_pidfd_open, host, 0);
+}

@@ -1,0 +1,206 @@
+'use strict';
+// SupervisedProcess on Linux and macOS: the backend runs under
+// backend_warden_supervisor (binding/supervisor.c), which Node itself spawns
+// from the JS thread (so PR_SET_PDEATHSIG follows a thread that lives as
+// long as the host). The supervisor puts the backend in its own process
+// group, reports over a control socket on descriptor 3, and tears the whole
+// tree down on request, on host death, or when the root exits. The
+// backend's stdout/stderr are the supervisor's own pipes, unchanged.
+
+const { spawn } = require('child_process');
+const { EventEmitter } = require('events');
+const fs = require('fs');
+const path = require('path');
+
+const { binding } = require('./native');
+const { signalName, signalNumber, errnoCode } = require('./signals');
+
+const SUPERVISOR = 'backend_warden_supervisor';
+const EMPTY_RESULT = Object.freeze({ killed: Object.freeze([]), forced: false, survivors: Object.freeze([]) });
+
+function supervisorPath() {
+  return path.join(path.dirname(binding().path), SUPERVISOR);
+}
+
+function spawnError(code, errno, command, detail) {
+  const err = new Error(`spawn ${command} ${code}${detail ? ` (${detail})` : ''}`);
+  err.code = code;
+  if (errno !== undefined) err.errno = errno;
+  err.syscall = 'spawn';
+  err.path = command;
+  return err;
+}
+
+function parsePids(field) {
+  return field === '-' || field === undefined ? [] : field.split(',').map(Number);
+}
+
+class SupervisedProcess extends EventEmitter {
+  constructor(command, args, opts) {
+    super();
+    this.pid = undefined;
+    this.startTime = undefined;
+    this.exitCode = null;
+    this.signalCode = null;
+    this.killed = false;
+    this._command = command;
+    this._graceMs = opts.graceMs;
+    this._closed = false;
+    this._closeResult = null;
+    this._killPromise = null;
+    this._onClose = [];
+
+    let resolveSpawned;
+    let rejectSpawned;
+    this.spawned = new Promise((resolve, reject) => {
+      resolveSpawned = resolve;
+      rejectSpawned = reject;
+    });
+    // A spawn failure is reported through `spawned`; keep an unobserved
+    // rejection from crashing the host.
+    this.spawned.catch(() => {});
+    this.exited = new Promise((resolve) => this._onClose.push(resolve));
+
+    const sup = supervisorPath();
+    let failure = null;
+    try {
+      fs.accessSync(sup, fs.constants.X_OK);
+    } catch (err) {
+      failure = spawnError(err.code, undefined, command,
+        `the supervisor ${sup} is missing or not executable; rebuild with "npm rebuild backend-warden"`);
+    }
+    if (failure) {
+      this.stdin = this.stdout = this.stderr = null;
+      this._child = null;
+      this._finish(null, null, EMPTY_RESULT);
+      rejectSpawned(failure);
+      return;
+    }
+
+    const child = spawn(sup, [String(process.pid), String(opts.graceMs), command, ...args], {
+      cwd: opts.cwd,
+      env: opts.env,
+      stdio: [opts.stdin, opts.stdout, opts.stderr, 'pipe'],
+      windowsHide: true,
+    });
+    this._child = child;
+    // The supervisor's own PID (it carries the backend's environment too).
+    this.supervisorPid = child.pid;
+    this.stdin = child.stdin;
+    this.stdout = child.stdout;
+    this.stderr = child.stderr;
+    let spawnSettled = false;
+    let closedLine = null;
+
+    const ctl = child.stdio[3];
+    let buffer = '';
+    ctl.setEncoding('utf8');
+    ctl.on('data', (chunk) => {
+      buffer += chunk;
+      let nl;
+      while ((nl = buffer.indexOf('\n')) >= 0) {
+        const line = buffer.slice(0, nl);
+        buffer = buffer.slice(nl + 1);
+        const [kind, a, b, c] = line.split(' ');
+        if (kind === 'spawned') {
+          spawnSettled = true;
+          this.pid = Number(a);
+          this.startTime = Number(b);
+          this.emit('spawn');
+          resolveSpawned({ pid: this.pid, startTime: this.startTime });
+        } else if (kind === 'error') {
+          spawnSettled = true;
+          const n = Number(a);
+          rejectSpawned(spawnError(errnoCode(n), -n, command));
+        } else if (kind === 'exit') {
+          const sig = Number(b);
+          this.exitCode = sig ? null : Number(a);
+          this.signalCode = sig ? signalName(sig) : null;
+          this.emit('exit', this.exitCode, this.signalCode);
+        } else if (kind === 'closed') {
+          closedLine = { killed: parsePids(b), forced: a === '1', survivors: parsePids(c) };
+        }
+      }
+    });
+    ctl.on('error', () => {}); // EPIPE/ECONNRESET when the supervisor is gone
+
+    child.on('error', (err) => {
+      if (!spawnSettled) {
+        spawnSettled = true;
+        rejectSpawned(spawnError(err.code, err.errno, command, `starting the supervisor ${sup}: ${err.message}`));
+      }
+    });
+    child.on('close', (code, signal) => {
+      if (!spawnSettled) {
+        spawnSettled = true;
+        rejectSpawned(spawnError('ECHILD', undefined, command, `the supervisor exited (${signal || code}) before starting it`));
+      }
+      if (this.pid === undefined) {
+        this._finish(null, null, EMPTY_RESULT);
+        return;
+      }
+      if (closedLine) {
+        this._finish(this.exitCode, this.signalCode, closedLine);
+        return;
+      }
+      // The supervisor died without reporting (someone SIGKILLed it): the
+      // backend's tree may be orphaned. Kill it by identity, then finish.
+      binding().killTree(this.pid, signalNumber('SIGKILL'), 0, this.startTime)
+        .catch(() => EMPTY_RESULT)
+        .then((result) => {
+          if (this.exitCode === null && this.signalCode === null) this.signalCode = 'SIGKILL';
+          if (!this._exitEmitted) this.emit('exit', this.exitCode, this.signalCode);
+          this._finish(this.exitCode, this.signalCode, { ...result, forced: true });
+        });
+    });
+    this.on('exit', () => { this._exitEmitted = true; });
+  }
+
+  _finish(code, signal, result) {
+    if (this._closed) return;
+    this._closed = true;
+    this._closeResult = result;
+    for (const fn of this._onClose) fn({ code, signal });
+    this._onClose = [];
+    this.emit('close', code, signal);
+  }
+
+  // Polite signal to the whole tree, wait up to graceMs, then force;
+  // resolves when the whole tree is gone.
+  kill({ signal = 'SIGTERM', graceMs = this._graceMs } = {}) {
+    if (this._closed) return Promise.resolve(this._killPromise ? this._closeResult : EMPTY_RESULT);
+    if (this._killPromise) {
+      // A second, harsher request escalates at once.
+      if (graceMs === 0) this.killSync();
+      return this._killPromise;
+    }
+    const signum = signalNumber(signal);
+    this.killed = true;
+    this._killPromise = (async () => {
+      try {
+        await this.spawned;
+      } catch {
+        return EMPTY_RESULT;
+      }
+      if (!this._closed) this._child.stdio[3].write(`stop ${signum} ${graceMs}\n`);
+      await this.exited;
+      return this._closeResult;
+    })();
+    return this._killPromise;
+  }
+
+  // Synchronous force-kill of the supervisor and every descendant, for
+  // process.on('exit'). The supervisor is our own child and not yet reaped
+  // (its 'close' has not fired), so its PID cannot have been reused.
+  killSync() {
+    if (this._closed || !this._child || this._child.exitCode !== null || this._child.signalCode !== null) return;
+    this.killed = true;
+    try {
+      binding().killTreeSync(this._child.pid, signalNumber('SIGKILL'), 0, null);
+    } catch (err) {
+      if (err.code !== 'ESRCH') throw err;
+    }
+  }
+}
+
+module.exports = { SupervisedProcess, supervisorPath, EMPTY_RESULT };
