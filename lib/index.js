@@ -2,6 +2,7 @@
 // Public exports of backend-warden; nothing else lives here.
 
 const { processInfo, listTree, killTree, killTreeSync, spawnTree } = require('./tree');
+const { findFreePort, isPortFree, waitForPort, portOwner } = require('./ports');
 const { binding } = require('./native');
 const { Backend } = require('./backend');
 const { registerIpcHandlers } = require('./ipc');
@@ -20,4 +21,8 @@ module.exports = {
   nativeInfo,
   Backend,
   registerIpcHandlers,
+  findFreePort,
+  isPortFree,
+  waitForPort,
+  portOwner,
 };

@@ -1,0 +1,261 @@
+'use strict';
+// Ports: free-port search, in-use probe, readiness wait and port owner.
+// Argument checks, host resolution and the walk over a range live here; the
+// OS is asked natively (binding/ports*.c): a bind probe with the socket
+// options a backend's server uses, a waiter thread that connects every few
+// milliseconds, and the owner lookup (sock_diag + /proc, iphlpapi, libproc).
+
+const dns = require('dns');
+const net = require('net');
+const util = require('util');
+const { binding } = require('./native');
+const {
+  invalidArgType,
+  invalidArgValue,
+  outOfRange,
+  systemError,
+  abortError,
+  validateInteger,
+  validateString,
+  validateOptions,
+  validateAbortSignal,
+  validatePid,
+} = require('./errors');
+
+// probeBind's answers besides a port number.
+const IN_USE = -1;
+const BLOCKED = -2; // EACCES: privileged, or a Windows excluded port range
+const UNAVAILABLE = -3; // no such address (or family) on this machine
+
+// A range walk yields to the event loop after this many probes (~10 µs each).
+const PROBES_PER_TURN = 64;
+// Attempts at an OS-assigned port that is free on every address and not
+// excluded.
+const OS_PORT_ATTEMPTS = 32;
+// The waiter takes at most this many addresses (ports.h BW_WAIT_MAX_ADDRS).
+const MAX_ADDRESSES = 16;
+
+function validatePort(value, name, min = 1) {
+  return validateInteger(value, name, min, 65535);
+}
+
+function validateHost(value, name) {
+  return validateString(value, name, { maxLength: 255 });
+}
+
+function validateRange(value, name = 'options.range') {
+  if (!Array.isArray(value)) throw invalidArgType(name, 'an instance of Array', value);
+  if (value.length !== 2) throw outOfRange(`${name}.length`, '2 ([min, max])', value.length);
+  const min = validatePort(value[0], `${name}[0]`);
+  const max = validatePort(value[1], `${name}[1]`);
+  if (min > max) throw outOfRange(name, `[min, max] with min <= max`, value);
+  return [min, max];
+}
+
+function validateExclude(value, name = 'options.exclude') {
+  if (!Array.isArray(value)) throw invalidArgType(name, 'an instance of Array', value);
+  const set = new Set();
+  value.forEach((p, i) => set.add(validatePort(p, `${name}[${i}]`, 0)));
+  return set;
+}
+
+function validateTimeout(value, name = 'options.timeoutMs') {
+  if (value === Infinity) return -1;
+  return validateInteger(value, name, 0);
+}
+
+function validateProtocol(value, name = 'options.protocol') {
+  if (typeof value !== 'string') throw invalidArgType(name, 'of type string', value);
+  if (value !== 'tcp' && value !== 'udp') throw invalidArgValue(name, value, "must be one of: 'tcp', 'udp'");
+  return value;
+}
+
+// Node's errno for a code on this platform (negative libuv numbers).
+function uvErrno(code) {
+  for (const [errno, [name]] of util.getSystemErrorMap()) if (name === code) return errno;
+  return undefined;
+}
+
+// The addresses a host stands for, each { address, optional }. 'localhost'
+// is both loopbacks (Node 17+ resolves it to ::1 first, so a backend bound
+// to 127.0.0.1 alone is a classic "up but unreachable"); ::1 is optional
+// because some machines have no IPv6 loopback. A name is resolved with
+// dns.lookup, as Node's listen() does; its addresses are optional, but at
+// least one must exist here. Synchronous for literals (the common case).
+function literalAddresses(host) {
+  if (host === 'localhost') return [{ address: '127.0.0.1', optional: false }, { address: '::1', optional: true }];
+  const bare = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
+  if (net.isIP(bare)) return [{ address: bare, optional: false }];
+  return null;
+}
+
+async function resolveHost(host) {
+  const literal = literalAddresses(host);
+  if (literal) return literal;
+  const found = await dns.promises.lookup(host, { all: true, verbatim: true });
+  const unique = [...new Set(found.map((a) => a.address))].slice(0, MAX_ADDRESSES);
+  return unique.map((address) => ({ address, optional: true }));
+}
+
+// Probes port on every address the way the backend will bind it. Returns
+// the port (the OS's choice for 0, then probed on the other addresses),
+// IN_USE or BLOCKED; throws what the OS said when no address exists here.
+function probeAll(addrs, port) {
+  const b = binding();
+  let bound = port;
+  let available = 0;
+  for (const a of addrs) {
+    const r = b.probeBind(a.address, bound, a.optional);
+    if (r === UNAVAILABLE) continue;
+    if (r < 0) return r;
+    available++;
+    bound = r;
+  }
+  if (available === 0) return b.probeBind(addrs[0].address, bound, false);
+  return bound;
+}
+
+// After `start` answered BLOCKED: the first port above it that does not,
+// or max + 1. Excluded port ranges come in contiguous blocks (often of 100),
+// so this gallops (1, 2, 4, ... ports ahead) and then bisects back, in
+// O(log block) probes instead of one per port.
+function skipBlocked(start, max, probe) {
+  let lo = start;
+  let step = 1;
+  let hi = -1;
+  while (lo < max) {
+    const q = Math.min(lo + step, max);
+    if (probe(q) === BLOCKED) {
+      lo = q;
+      step *= 2;
+    } else {
+      hi = q;
+      break;
+    }
+  }
+  if (hi < 0) return max + 1;
+  while (hi - lo > 1) {
+    const mid = lo + Math.floor((hi - lo) / 2);
+    if (probe(mid) === BLOCKED) lo = mid;
+    else hi = mid;
+  }
+  return hi;
+}
+
+const turn = () => new Promise((resolve) => setImmediate(resolve));
+
+async function scanRange(addrs, min, max, exclude) {
+  let probes = 0;
+  for (let p = min; p <= max;) {
+    if (exclude.has(p)) {
+      p++;
+      continue;
+    }
+    const r = probeAll(addrs, p);
+    if (r > 0) return r;
+    p = r === BLOCKED ? skipBlocked(p, max, (q) => probeAll(addrs, q)) : p + 1;
+    if (++probes % PROBES_PER_TURN === 0) await turn();
+  }
+  return 0;
+}
+
+function osAssigned(addrs, exclude) {
+  for (let i = 0; i < OS_PORT_ATTEMPTS; i++) {
+    const r = probeAll(addrs, 0);
+    if (r > 0 && !exclude.has(r)) return r;
+  }
+  throw systemError('EADDRINUSE', `no port the OS assigned was free on every address of the host after ${OS_PORT_ATTEMPTS} attempts`,
+    'bind', { errno: uvErrno('EADDRINUSE') });
+}
+
+// findFreePort({ port, host, range, exclude }) → Promise<number>: the
+// preferred port if it is free, else the first free one in range, else one
+// the OS assigns. Free means bindable, with the backend's socket options, on
+// every address host stands for. Another process can still take the port
+// before the backend binds it; bind soon.
+async function findFreePort(options) {
+  const opts = validateOptions(options);
+  const port = opts.port === undefined ? 0 : validatePort(opts.port, 'options.port', 0);
+  const host = opts.host === undefined ? '127.0.0.1' : validateHost(opts.host, 'options.host');
+  const range = opts.range === undefined ? null : validateRange(opts.range);
+  const exclude = opts.exclude === undefined ? new Set() : validateExclude(opts.exclude);
+  const addrs = literalAddresses(host) || (await resolveHost(host));
+  if (port !== 0 && !exclude.has(port)) {
+    const r = probeAll(addrs, port);
+    if (r > 0) return r;
+  }
+  if (range) {
+    const r = await scanRange(addrs, range[0], range[1], exclude);
+    if (r > 0) return r;
+  }
+  return osAssigned(addrs, exclude);
+}
+
+// isPortFree(port, host = '127.0.0.1') → Promise<boolean>: whether a
+// backend could bind port on host now ('localhost': on 127.0.0.1 and ::1).
+// A port the OS refuses (EACCES: privileged, excluded range) is not free.
+async function isPortFree(port, host) {
+  validatePort(port, 'port');
+  const h = host === undefined ? '127.0.0.1' : validateHost(host, 'host');
+  const addrs = literalAddresses(h) || (await resolveHost(h));
+  return probeAll(addrs, port) > 0;
+}
+
+// waitForPort(port, { host, timeoutMs = 30000, signal, pid }) → Promise<void>:
+// resolves once a TCP connect to port succeeds (on 127.0.0.1 or ::1 for
+// 'localhost'). Rejects with ETIMEDOUT after timeoutMs (Infinity: never),
+// with an AbortError on signal, and, given pid, with ESRCH as soon as that
+// process is gone (a listener seen after it died is not its). A native
+// thread connects every few ms and sleeps in between on the process's exit.
+async function waitForPort(port, options) {
+  validatePort(port, 'port');
+  const opts = validateOptions(options);
+  const host = opts.host === undefined ? '127.0.0.1' : validateHost(opts.host, 'options.host');
+  const timeout = opts.timeoutMs === undefined ? 30000 : validateTimeout(opts.timeoutMs);
+  const signal = validateAbortSignal(opts.signal);
+  const pid = opts.pid === undefined ? 0 : validatePid(opts.pid, 'options.pid');
+  if (signal && signal.aborted) throw abortError(signal.reason);
+  const started = Date.now();
+  const addrs = literalAddresses(host) || (await resolveHost(host));
+  if (signal && signal.aborted) throw abortError(signal.reason);
+  const left = timeout < 0 ? -1 : Math.max(0, timeout - (Date.now() - started));
+  return new Promise((resolve, reject) => {
+    let handle = null;
+    const onAbort = () => {
+      binding().waitPortCancel(handle);
+      reject(abortError(signal.reason));
+    };
+    handle = binding().waitPort(addrs.map((a) => a.address), port, left, pid, (err) => {
+      if (signal) signal.removeEventListener('abort', onAbort);
+      if (err) reject(err);
+      else resolve();
+    });
+    if (signal) signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+// portOwner(port, { host, protocol = 'tcp' }) → Promise<{ pid, name,
+// address, state } | null>: the process holding a socket on port (TCP: the
+// listener first), or null. With host, only sockets serving that host count
+// (its addresses or a wildcard). pid and name are null when the socket's
+// owner may not be inspected (another user's process, TIME_WAIT leftovers).
+async function portOwner(port, options) {
+  validatePort(port, 'port');
+  const opts = validateOptions(options);
+  const protocol = opts.protocol === undefined ? 'tcp' : validateProtocol(opts.protocol);
+  let filter;
+  if (opts.host !== undefined) {
+    const h = validateHost(opts.host, 'options.host');
+    filter = (literalAddresses(h) || (await resolveHost(h))).map((a) => a.address);
+  }
+  return binding().portOwner(port, protocol, filter);
+}
+
+module.exports = {
+  findFreePort,
+  isPortFree,
+  waitForPort,
+  portOwner,
+  // For tests only.
+  _internal: { skipBlocked, BLOCKED, IN_USE, UNAVAILABLE },
+};
