@@ -366,7 +366,9 @@ class Backend extends EventEmitter {
     const port = await ports().findFreePort(query);
     if (preferred && port !== preferred) {
       const owner = await ports().portOwner(preferred, { host, protocol: 'tcp' }).catch(() => null);
-      const who = owner ? `${owner.name || 'a process'} (pid ${owner.pid})` : 'another process';
+      let who = 'another process';
+      if (owner && owner.pid) who = `${owner.name || 'a process'} (pid ${owner.pid})`;
+      else if (owner) who = 'a process this user may not inspect';
       this._log.warn(`[backend-warden] ${name}: port ${preferred} is held by ${who}; using port ${port} instead`);
     }
     return port;
@@ -632,7 +634,7 @@ class Backend extends EventEmitter {
       if (left > 0) await withTimeout(run.closedPromise, left, () => {});
     }
     if (run.closed) {
-      this._removePidFile(run);
+      await this._removePidFile(run);
       return { success: true, forced: false };
     }
     const graceMs = Math.max(0, graceEnd - Date.now());
@@ -645,7 +647,7 @@ class Backend extends EventEmitter {
       this._background(codedError(Error, 'ETIMEDOUT',
         `ETIMEDOUT: backend "${o.name}" (pid ${run.pid}) was still not gone ${o.killTimeoutMs} ms after it was force-killed`));
     } else {
-      this._removePidFile(run);
+      await this._removePidFile(run);
     }
     if (result.forced) this._log.warn(`[backend-warden] ${o.name}: did not stop within ${o.stopTimeoutMs} ms; force-killed`);
     return { success: !timedOut && result.survivors.length === 0, forced: Boolean(result.forced) };
@@ -713,10 +715,10 @@ class Backend extends EventEmitter {
     }
   }
 
-  _removePidFile(run) {
+  async _removePidFile(run) {
     if (!run.pidFileWritten) return;
     run.pidFileWritten = false;
-    fs.promises.rm(this._o.pidFile, { force: true }).catch(() => {});
+    await fs.promises.rm(this._o.pidFile, { force: true }).catch(() => {});
   }
 
   _removePidFileSync(run) {
