@@ -10,5 +10,6 @@ bool bw_js_tree_init(napi_env env, napi_value exports);
 /* Platform-only functions (js_platform_win.c: job objects; js_platform_posix.c: none). */
 bool bw_js_platform_init(napi_env env, napi_value exports);
 bool bw_js_ports_init(napi_env env, napi_value exports);
+bool bw_js_firewall_init(napi_env env, napi_value exports);
 
 #endif

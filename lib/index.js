@@ -3,6 +3,7 @@
 
 const { processInfo, listTree, killTree, killTreeSync, spawnTree } = require('./tree');
 const { findFreePort, isPortFree, waitForPort, portOwner } = require('./ports');
+const { checkFirewall, firewallRule, firewallCommand } = require('./firewall');
 const { binding } = require('./native');
 const { Backend } = require('./backend');
 const { registerIpcHandlers } = require('./ipc');
@@ -25,4 +26,7 @@ module.exports = {
   isPortFree,
   waitForPort,
   portOwner,
+  checkFirewall,
+  firewallRule,
+  firewallCommand,
 };

@@ -30,3 +30,26 @@ async function trees(): Promise<void> {
 main().catch((err: warden.SystemError) => console.error(err.code, err.errno, err.syscall));
 
 void trees;
+
+async function firewall(): Promise<void> {
+  const status: warden.FirewallStatus = await warden.checkFirewall({
+    program: 'C:\\Program Files\\My App\\backend.exe',
+    port: 5000,
+    protocol: 'tcp',
+    host: '0.0.0.0',
+  });
+  const ok: boolean = status.compatible;
+  const text: string = status.recommendation ?? status.message;
+  const state: warden.FirewallState = status.state;
+  const blockers: string[] = (status.blockedBy ?? []).map((r: warden.FirewallRuleInfo) => r.name);
+  const hresult: string | undefined = status.error?.hresult;
+  const active: warden.FirewallProfileName[] = status.profiles.filter((p) => p.active).map((p) => p.name);
+  const defaults = await warden.checkFirewall();
+  const byName: warden.FirewallRuleResult = await warden.firewallRule({ name: 'My App' });
+  const byProgram = await warden.firewallRule({ program: 'C:\\Program Files\\My App\\backend.exe' });
+  const ports: string | undefined = byProgram.details?.[0]?.localPorts;
+  const cmd: string = warden.firewallCommand({ name: 'My App', program: 'C:\\x.exe', port: 5000, protocol: 'udp' });
+  console.log(ok, text, state, blockers, hresult, active, defaults.state, byName.exists, ports, cmd);
+}
+
+firewall().catch((err: warden.SystemError) => console.error(err.code, err.hresult));
