@@ -7,6 +7,7 @@ const { checkFirewall, firewallRule, firewallCommand } = require('./firewall');
 const { binding } = require('./native');
 const { Backend } = require('./backend');
 const { registerIpcHandlers } = require('./ipc');
+const { exposeBackend, createBackendApi } = require('./preload');
 
 function nativeInfo() {
   const b = binding();
@@ -22,6 +23,8 @@ module.exports = {
   nativeInfo,
   Backend,
   registerIpcHandlers,
+  exposeBackend,
+  createBackendApi,
   findFreePort,
   isPortFree,
   waitForPort,
