@@ -55,13 +55,69 @@ class FakeWebContents extends EventEmitter {
 }
 
 class FakeBrowserWindow {
-  constructor(url) {
+  constructor(url = 'about:blank') {
     this.webContents = new FakeWebContents(url);
   }
 
   isDestroyed() {
     return this.webContents.destroyed;
   }
+}
+
+// app: whenReady(), getPath(), quit() with before-quit's preventDefault.
+class FakeApp extends EventEmitter {
+  constructor(userData) {
+    super();
+    this.userData = userData;
+    this.quitCount = 0;
+    this.quitted = false;
+    this._ready = new Promise((resolve) => { this.ready = resolve; });
+  }
+
+  whenReady() {
+    return this._ready;
+  }
+
+  getPath() {
+    return this.userData;
+  }
+
+  quit() {
+    this.quitCount++;
+    let prevented = false;
+    this.emit('before-quit', { preventDefault() { prevented = true; } });
+    if (prevented) return;
+    this.quitted = true;
+    this.emit('will-quit', { preventDefault() {} });
+    this.emit('quit');
+  }
+}
+
+// The 'electron' module as the example's main process sees it.
+function fakeElectronMain(userData) {
+  const windows = [];
+  class BrowserWindow extends FakeBrowserWindow {
+    constructor(options) {
+      super();
+      this.options = options;
+      windows.push(this);
+    }
+
+    loadFile(file) {
+      this.webContents.url = require('url').pathToFileURL(file).href;
+      return Promise.resolve();
+    }
+
+    close() {
+      this.webContents.destroy();
+      windows.splice(windows.indexOf(this), 1);
+    }
+
+    static getAllWindows() {
+      return windows.slice();
+    }
+  }
+  return { app: new FakeApp(userData), BrowserWindow, ipcMain: new FakeIpcMain() };
 }
 
 // The renderer side of one webContents whose main frame shows `url`.
@@ -124,4 +180,4 @@ class FakeContextBridge {
   }
 }
 
-module.exports = { FakeIpcMain, FakeWebContents, FakeBrowserWindow, FakeIpcRenderer, FakeContextBridge };
+module.exports = { FakeIpcMain, FakeWebContents, FakeBrowserWindow, FakeIpcRenderer, FakeContextBridge, FakeApp, fakeElectronMain };
