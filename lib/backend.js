@@ -10,21 +10,19 @@
 // from lib/tree.js, lib/ports.js and lib/firewall.js.
 
 const EventEmitter = require('events');
-const fs = require('fs');
 
 const { normalizeOptions } = require('./backend-options');
 const { LineSplitter } = require('./lines');
+const { recoverPidFile, writePidFile, removePidFile, removePidFileSync } = require('./pid-file');
 const { request, waitForHttp, delay, urlOf, connectHost } = require('./http-probe');
 const {
   abortError, codedError, invalidArgValue,
   validateOptions, validateAbortSignal, validateString,
 } = require('./errors');
 
-// Required on first use: constructing a Backend and validating its options
-// needs no native code.
-const tree = () => require('./tree');
-const ports = () => require('./ports');
-const firewall = () => require('./firewall');
+const { spawnTree } = require('./tree');
+const { findFreePort, portOwner, waitForPort } = require('./ports');
+const { checkFirewall, firewallRule, firewallCommand } = require('./firewall');
 
 const TAIL_LINES = 20;
 // The Backend's normalised logger, for lib/ipc.js.
@@ -220,13 +218,13 @@ class Backend extends EventEmitter {
     const query = { program: this._o.command, protocol: 'tcp', host: this._o.host };
     const port = this._firewallPort();
     if (port !== undefined) query.port = port;
-    return firewall().checkFirewall(query);
+    return checkFirewall(query);
   }
 
   getFirewallRule(options) {
     try {
       const name = ruleName(options);
-      return firewall().firewallRule(name === undefined ? { program: this._o.command } : { name });
+      return firewallRule(name === undefined ? { program: this._o.command } : { name });
     } catch (err) {
       return Promise.reject(err);
     }
@@ -237,7 +235,7 @@ class Backend extends EventEmitter {
     const query = { name: name === undefined ? this._o.name : name, program: this._o.command, protocol: 'tcp' };
     const port = this._firewallPort();
     if (port !== undefined) query.port = port;
-    return firewall().firewallCommand(query);
+    return firewallCommand(query);
   }
 
   // --- starting ----------------------------------------------------------------
@@ -311,7 +309,9 @@ class Backend extends EventEmitter {
       if (delayMs > 0) await delay(delayMs, signal);
       if (signal.aborted) throw signal.reason;
       this.emit('starting', { attempt: task.attempt });
-      if (o.pidFile) await abortable(this._recoverPidFile(), signal);
+      if (o.pidFile) {
+        await abortable(recoverPidFile(o.pidFile, { graceMs: o.stopTimeoutMs, log: this._log, name: o.name }), signal);
+      }
       const port = o.port === false ? null : await abortable(this._choosePort(), signal);
       if (signal.aborted) throw signal.reason;
       run = this._spawn(port);
@@ -363,9 +363,9 @@ class Backend extends EventEmitter {
     const query = { host };
     if (preferred) query.port = preferred;
     if (spec.range) query.range = spec.range;
-    const port = await ports().findFreePort(query);
+    const port = await findFreePort(query);
     if (preferred && port !== preferred) {
-      const owner = await ports().portOwner(preferred, { host, protocol: 'tcp' }).catch(() => null);
+      const owner = await portOwner(preferred, { host, protocol: 'tcp' }).catch(() => null);
       let who = 'another process';
       if (owner && owner.pid) who = `${owner.name || 'a process'} (pid ${owner.pid})`;
       else if (owner) who = 'a process this user may not inspect';
@@ -381,7 +381,7 @@ class Backend extends EventEmitter {
     if (port !== null && o.portEnv) setEnv(env, o.portEnv, String(port));
     const args = port === null ? o.args.slice() : o.args.map((a) => a.split('{port}').join(String(port)));
 
-    const proc = tree().spawnTree(o.command, args, {
+    const proc = spawnTree(o.command, args, {
       cwd: o.cwd, env, stdin: 'ignore', stdout: 'pipe', stderr: 'pipe', graceMs: o.stopTimeoutMs,
     });
     const run = {
@@ -462,7 +462,7 @@ class Backend extends EventEmitter {
     const deadline = Date.now() + r.timeoutMs;
     const target = `${run.url}${r.path || ''}`;
     const probe = (async () => {
-      await ports().waitForPort(run.port, { host: connectHost(o.host), timeoutMs: r.timeoutMs, signal: probeController.signal });
+      await waitForPort(run.port, { host: connectHost(o.host), timeoutMs: r.timeoutMs, signal: probeController.signal });
       if (r.path) {
         await waitForHttp({ host: o.host, port: run.port, path: r.path, deadline, signal: probeController.signal });
       }
@@ -482,9 +482,10 @@ class Backend extends EventEmitter {
       await Promise.race([probe, died, aborted]);
     } catch (err) {
       if (err.code === 'ETIMEDOUT') {
+        const detail = err.last ? `last answer: ${err.last}` : 'the port never accepted a connection';
         const e = codedError(Error, 'ETIMEDOUT',
           `ETIMEDOUT: backend "${o.name}" was not ready at ${target} within ${r.timeoutMs} ms` +
-          ` (${err.message.replace(/^ETIMEDOUT: /, '')})${describeTail(this._tail(run))}`);
+          ` (${detail})${describeTail(this._tail(run))}`);
         e.cause = err;
         e.output = this._tail(run).join('\n');
         throw e;
@@ -675,40 +676,10 @@ class Backend extends EventEmitter {
 
   // --- pid file --------------------------------------------------------------------
 
-  async _recoverPidFile() {
-    const file = this._o.pidFile;
-    const name = this._o.name;
-    let record;
-    try {
-      record = JSON.parse(await fs.promises.readFile(file, 'utf8'));
-    } catch (err) {
-      if (err.code === 'ENOENT') return;
-      this._log.warn(`[backend-warden] ${name}: ignoring unreadable pid file ${file}: ${err.message}`);
-      await fs.promises.rm(file, { force: true }).catch(() => {});
-      return;
-    }
-    const { pid, startTime } = record || {};
-    if (Number.isInteger(pid) && pid > 0 && (typeof startTime === 'number' || typeof startTime === 'string')) {
-      try {
-        const info = await tree().processInfo(pid);
-        if (info.startTime !== startTime) {
-          this._log.info(`[backend-warden] ${name}: pid file names pid ${pid}, which is now another process (${info.name}); left alone`);
-        } else {
-          this._log.warn(`[backend-warden] ${name}: stopping ${info.name} (pid ${pid}) left over from an earlier run`);
-          const r = await tree().killTree(pid, { startTime, graceMs: this._o.stopTimeoutMs });
-          this._log.info(`[backend-warden] ${name}: left-over backend stopped (${r.killed.length} processes${r.forced ? ', forced' : ''})`);
-        }
-      } catch (err) {
-        if (err.code !== 'ESRCH') this._log.warn(`[backend-warden] ${name}: could not recover pid ${pid}: ${err.message}`);
-      }
-    }
-    await fs.promises.rm(file, { force: true }).catch(() => {});
-  }
-
   async _writePidFile(run) {
     const record = { pid: run.pid, startTime: run.startTime, port: run.port, name: this._o.name, command: this._o.command, host: process.pid };
     try {
-      await fs.promises.writeFile(this._o.pidFile, `${JSON.stringify(record)}\n`, { mode: 0o600 });
+      await writePidFile(this._o.pidFile, record);
       run.pidFileWritten = true;
     } catch (err) {
       this._background(err);
@@ -718,17 +689,13 @@ class Backend extends EventEmitter {
   async _removePidFile(run) {
     if (!run.pidFileWritten) return;
     run.pidFileWritten = false;
-    await fs.promises.rm(this._o.pidFile, { force: true }).catch(() => {});
+    await removePidFile(this._o.pidFile);
   }
 
   _removePidFileSync(run) {
     if (!run.pidFileWritten) return;
     run.pidFileWritten = false;
-    try {
-      fs.rmSync(this._o.pidFile, { force: true });
-    } catch {
-      // Nothing to do while the host exits.
-    }
+    removePidFileSync(this._o.pidFile);
   }
 
   // --- state -------------------------------------------------------------------------

@@ -87,7 +87,9 @@ async function waitForHttp({ host, port, path, deadline, signal, intervalMs = 10
   for (;;) {
     const left = deadline - Date.now();
     if (left <= 0) {
-      throw systemError('ETIMEDOUT', `GET ${urlOf(host, port)}${path} did not answer 2xx in time (last: ${last})`, 'readiness');
+      const err = systemError('ETIMEDOUT', `GET ${urlOf(host, port)}${path} did not answer 2xx in time (last: ${last})`);
+      err.last = last;
+      throw err;
     }
     try {
       const { statusCode } = await request({ host, port, path, timeoutMs: Math.min(left, 5000), signal });
@@ -95,7 +97,8 @@ async function waitForHttp({ host, port, path, deadline, signal, intervalMs = 10
       last = `HTTP ${statusCode}`;
     } catch (err) {
       if (err.name === 'AbortError') throw err;
-      last = err.code || err.message;
+      // A request cut short by the deadline says nothing new about the backend.
+      if (!(err.code === 'ETIMEDOUT' && Date.now() >= deadline && last !== 'no answer')) last = err.code || err.message;
     }
     await delay(Math.max(0, Math.min(intervalMs, deadline - Date.now())), signal);
   }
