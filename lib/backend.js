@@ -163,7 +163,7 @@ class Backend extends EventEmitter {
     const run = this._run;
     if (run) {
       run.expected = true;
-      if (run.pid !== undefined && !run.closed) {
+      if (!run.closed && !run.spawnFailed) {
         try {
           run.proc.killSync();
         } catch (err) {
