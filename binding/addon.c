@@ -59,8 +59,7 @@ NAPI_MODULE_INIT() {
   }
   if (!bw_define_functions(env, exports, list, sizeof(list) / sizeof(list[0])) ||
       !bw_js_tree_init(env, exports) || !bw_js_platform_init(env, exports) ||
-      !bw_js_ports_init(env, exports) ||
-      !bw_js_firewall_init(env, exports))
+      !bw_js_ports_init(env, exports) || !bw_js_firewall_init(env, exports))
     return NULL;
   return exports;
 }

@@ -32,6 +32,7 @@ typedef struct bw_error_text {
 
 /* errno names shared by every POSIX build; X-macro so one list serves both
  * the name table and any later reverse lookup. */
+// clang-format off
 #define BW_ERRNO_NAMES(X)                                                      \
   X(EPERM) X(ENOENT) X(ESRCH) X(EINTR) X(EIO) X(ENXIO) X(E2BIG) X(ENOEXEC)     \
   X(EBADF) X(ECHILD) X(EAGAIN) X(ENOMEM) X(EACCES) X(EFAULT) X(EBUSY)          \
@@ -42,6 +43,7 @@ typedef struct bw_error_text {
   X(EADDRINUSE) X(EADDRNOTAVAIL) X(ENETDOWN) X(ENETUNREACH) X(ECONNABORTED)    \
   X(ECONNRESET) X(ENOBUFS) X(EISCONN) X(ENOTCONN) X(ETIMEDOUT)                 \
   X(ECONNREFUSED) X(EHOSTUNREACH) X(EALREADY) X(EINPROGRESS) X(ECANCELED)
+// clang-format on
 
 static inline void bw_error_clear(bw_error* e) {
   e->kind = BW_OK;
@@ -51,8 +53,7 @@ static inline void bw_error_clear(bw_error* e) {
   e->message = NULL;
 }
 
-static inline void bw_error_set(bw_error* e, bw_error_kind kind, int32_t num,
-                                const char* syscall) {
+static inline void bw_error_set(bw_error* e, bw_error_kind kind, int32_t num, const char* syscall) {
   e->kind = kind;
   e->num = num;
   e->syscall = syscall;
@@ -60,8 +61,8 @@ static inline void bw_error_set(bw_error* e, bw_error_kind kind, int32_t num,
   e->message = NULL;
 }
 
-static inline void bw_error_lib(bw_error* e, const char* code,
-                                const char* message, const char* syscall) {
+static inline void bw_error_lib(bw_error* e, const char* code, const char* message,
+                                const char* syscall) {
   e->kind = BW_ERR_LIB;
   e->num = 0;
   e->syscall = syscall;

@@ -36,23 +36,20 @@ void bw_error_describe(const bw_error* e, bw_error_text* out) {
       break;
     case BW_ERR_LIB:
       snprintf(out->code, sizeof(out->code), "%s", e->code ? e->code : "UNKNOWN");
-      snprintf(out->message, sizeof(out->message), "%s",
-               e->message ? e->message : "unknown error");
+      snprintf(out->message, sizeof(out->message), "%s", e->message ? e->message : "unknown error");
       break;
     case BW_ERR_POSIX:
       name = errno_name(e->num);
       snprintf(out->code, sizeof(out->code), "%s", name ? name : "UNKNOWN");
       if (strerror_r(e->num, out->message, sizeof(out->message)) != 0)
-        snprintf(out->message, sizeof(out->message), "Unknown system error %d",
-                 (int)e->num);
+        snprintf(out->message, sizeof(out->message), "Unknown system error %d", (int)e->num);
       out->errnum = -(double)e->num;
       break;
     case BW_ERR_WIN32:
     case BW_ERR_HRESULT:
       /* Windows codes never arise in a POSIX build; describe them plainly. */
       snprintf(out->code, sizeof(out->code), "UNKNOWN");
-      snprintf(out->message, sizeof(out->message), "Windows error 0x%08x",
-               (unsigned)e->num);
+      snprintf(out->message, sizeof(out->message), "Windows error 0x%08x", (unsigned)e->num);
       out->errnum = e->num;
       break;
   }

@@ -142,11 +142,10 @@ static const char* hresult_name(HRESULT hr) {
 /* The system's text for code, UTF-8, without the trailing period and CRLF. */
 static void system_message(DWORD code, char* buf, size_t size) {
   WCHAR wide[512];
-  DWORD n = FormatMessageW(FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS,
-                           NULL, code, 0, wide, (DWORD)(sizeof(wide) / sizeof(wide[0])),
-                           NULL);
-  while (n > 0 && (wide[n - 1] == L'\r' || wide[n - 1] == L'\n' ||
-                   wide[n - 1] == L' ' || wide[n - 1] == L'.'))
+  DWORD n = FormatMessageW(FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS, NULL, code,
+                           0, wide, (DWORD)(sizeof(wide) / sizeof(wide[0])), NULL);
+  while (n > 0 && (wide[n - 1] == L'\r' || wide[n - 1] == L'\n' || wide[n - 1] == L' ' ||
+                   wide[n - 1] == L'.'))
     n--;
   buf[0] = '\0';
   if (n > 0) {
@@ -174,8 +173,7 @@ void bw_error_describe(const bw_error* e, bw_error_text* out) {
       break;
     case BW_ERR_LIB:
       snprintf(out->code, sizeof(out->code), "%s", e->code ? e->code : "UNKNOWN");
-      snprintf(out->message, sizeof(out->message), "%s",
-               e->message ? e->message : "unknown error");
+      snprintf(out->message, sizeof(out->message), "%s", e->message ? e->message : "unknown error");
       break;
     case BW_ERR_POSIX:
       name = errno_name(e->num);

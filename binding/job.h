@@ -18,15 +18,15 @@ typedef enum bw_job_event { BW_JOB_EXIT = 1, BW_JOB_EMPTY = 2 } bw_job_event;
 typedef void (*bw_job_notify)(void* ctx, bw_job_event event, uint32_t code);
 
 typedef struct bw_job_spawn_opts {
-  const wchar_t* app;      /* resolved program path */
-  wchar_t* cmdline;        /* quoted command line (CreateProcessW may edit it) */
-  const wchar_t* cwd;      /* or NULL */
-  const wchar_t* env;      /* double-NUL-terminated block, or NULL to inherit */
+  const wchar_t* app; /* resolved program path */
+  wchar_t* cmdline;   /* quoted command line (CreateProcessW may edit it) */
+  const wchar_t* cwd; /* or NULL */
+  const wchar_t* env; /* double-NUL-terminated block, or NULL to inherit */
   /* Per stream: a named pipe path to open, NULL for the NUL device, or the
    * host's own handle when inherit[i] is true. */
   const wchar_t* stdio[3];
   bool inherit[3];
-  bw_job_notify notify;    /* called on the waiter thread */
+  bw_job_notify notify; /* called on the waiter thread */
   void* ctx;
 } bw_job_spawn_opts;
 

@@ -48,8 +48,8 @@ static DWORD WINAPI waiter(LPVOID arg) {
     if (WaitForSingleObject(j->stop, 0) == WAIT_OBJECT_0) return 0;
     if (got && key == BW_JOB_KEY && msg == JOB_OBJECT_MSG_ACTIVE_PROCESS_ZERO) break;
     /* Fallback for systems that do not post job messages. */
-    if (QueryInformationJobObject(j->job, JobObjectBasicAccountingInformation, &acct,
-                                  sizeof(acct), NULL) &&
+    if (QueryInformationJobObject(j->job, JobObjectBasicAccountingInformation, &acct, sizeof(acct),
+                                  NULL) &&
         acct.ActiveProcesses == 0)
       break;
   }
@@ -62,19 +62,22 @@ static HANDLE open_stdio(const bw_job_spawn_opts* o, int i, bool* owned, bw_erro
   HANDLE h;
   *owned = true;
   if (o->inherit[i]) {
-    HANDLE src = GetStdHandle(i == 0 ? STD_INPUT_HANDLE : i == 1 ? STD_OUTPUT_HANDLE : STD_ERROR_HANDLE);
+    HANDLE src = GetStdHandle(i == 0   ? STD_INPUT_HANDLE
+                              : i == 1 ? STD_OUTPUT_HANDLE
+                                       : STD_ERROR_HANDLE);
     if (src == NULL || src == INVALID_HANDLE_VALUE ||
         !DuplicateHandle(GetCurrentProcess(), src, GetCurrentProcess(), &h, 0, TRUE,
                          DUPLICATE_SAME_ACCESS)) {
       /* The host has no such handle (a GUI process): the child gets NUL. */
-      h = CreateFileW(L"NUL", i == 0 ? GENERIC_READ : GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE,
-                      &sa, OPEN_EXISTING, 0, NULL);
+      h = CreateFileW(L"NUL", i == 0 ? GENERIC_READ : GENERIC_WRITE,
+                      FILE_SHARE_READ | FILE_SHARE_WRITE, &sa, OPEN_EXISTING, 0, NULL);
     }
   } else if (o->stdio[i] != NULL) {
-    h = CreateFileW(o->stdio[i], i == 0 ? GENERIC_READ : GENERIC_WRITE, 0, &sa, OPEN_EXISTING, 0, NULL);
+    h = CreateFileW(o->stdio[i], i == 0 ? GENERIC_READ : GENERIC_WRITE, 0, &sa, OPEN_EXISTING, 0,
+                    NULL);
   } else {
-    h = CreateFileW(L"NUL", i == 0 ? GENERIC_READ : GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE,
-                    &sa, OPEN_EXISTING, 0, NULL);
+    h = CreateFileW(L"NUL", i == 0 ? GENERIC_READ : GENERIC_WRITE,
+                    FILE_SHARE_READ | FILE_SHARE_WRITE, &sa, OPEN_EXISTING, 0, NULL);
   }
   if (h == INVALID_HANDLE_VALUE) {
     bw_error_from_os(err, "CreateFileW");
@@ -121,7 +124,8 @@ bool bw_job_spawn(const bw_job_spawn_opts* o, bw_job** out, uint32_t* pid, doubl
   }
   memset(&limits, 0, sizeof(limits));
   limits.BasicLimitInformation.LimitFlags = JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE;
-  if (!SetInformationJobObject(j->job, JobObjectExtendedLimitInformation, &limits, sizeof(limits))) {
+  if (!SetInformationJobObject(j->job, JobObjectExtendedLimitInformation, &limits,
+                               sizeof(limits))) {
     bw_error_from_os(err, "SetInformationJobObject");
     goto fail;
   }
@@ -133,7 +137,8 @@ bool bw_job_spawn(const bw_job_spawn_opts* o, bw_job** out, uint32_t* pid, doubl
   assoc.CompletionKey = (PVOID)BW_JOB_KEY;
   assoc.CompletionPort = j->port;
   /* Best effort: the waiter polls the job's accounting when no message comes. */
-  SetInformationJobObject(j->job, JobObjectAssociateCompletionPortInformation, &assoc, sizeof(assoc));
+  SetInformationJobObject(j->job, JobObjectAssociateCompletionPortInformation, &assoc,
+                          sizeof(assoc));
   j->stop = CreateEventW(NULL, TRUE, FALSE, NULL);
   if (j->stop == NULL) {
     bw_error_from_os(err, "CreateEventW");

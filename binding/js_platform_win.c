@@ -82,8 +82,10 @@ static bool arg_wide(napi_env env, napi_value v, const char* name, bool nullable
     napi_throw_error(env, "ENOMEM", "ENOMEM: out of memory, malloc");
     return false;
   }
-  if (n <= 0) (*out)[0] = L'\0';
-  else MultiByteToWideChar(CP_UTF8, 0, utf8, -1, *out, n);
+  if (n <= 0)
+    (*out)[0] = L'\0';
+  else
+    MultiByteToWideChar(CP_UTF8, 0, utf8, -1, *out, n);
   free(utf8);
   return true;
 }
@@ -108,7 +110,8 @@ static bool arg_env_block(napi_env env, napi_value v, wchar_t** out) {
     wchar_t* w;
     size_t n;
     wchar_t* grown;
-    if (napi_get_element(env, v, i, &item) != napi_ok || !arg_wide(env, item, "env[i]", false, &w)) {
+    if (napi_get_element(env, v, i, &item) != napi_ok ||
+        !arg_wide(env, item, "env[i]", false, &w)) {
       free(block);
       return false;
     }
@@ -199,9 +202,12 @@ static napi_value js_job_spawn(napi_env env, napi_callback_info info) {
     goto done;
   }
   j->env = env;
-  BW_CALL_GOTO(env, napi_create_string_utf8(env, "backend-warden:job", NAPI_AUTO_LENGTH, &name), done);
-  BW_CALL_GOTO(env, napi_create_threadsafe_function(env, argv[7], NULL, name, 0, 1, NULL, NULL,
-                                                    NULL, call_js, &j->tsfn), done);
+  BW_CALL_GOTO(env, napi_create_string_utf8(env, "backend-warden:job", NAPI_AUTO_LENGTH, &name),
+               done);
+  BW_CALL_GOTO(env,
+               napi_create_threadsafe_function(env, argv[7], NULL, name, 0, 1, NULL, NULL, NULL,
+                                               call_js, &j->tsfn),
+               done);
   o.app = app;
   o.cmdline = cmdline;
   o.cwd = cwd;
@@ -313,9 +319,9 @@ static napi_value js_job_close(napi_env env, napi_callback_info info) {
 
 bool bw_js_platform_init(napi_env env, napi_value exports) {
   static const bw_export list[] = {
-      {"jobSpawn", js_job_spawn},       {"jobAskToStop", js_job_ask_to_stop},
+      {"jobSpawn", js_job_spawn},         {"jobAskToStop", js_job_ask_to_stop},
       {"jobTerminate", js_job_terminate}, {"jobPids", js_job_pids},
-      {"jobWaitRoot", js_job_wait_root}, {"jobClose", js_job_close},
+      {"jobWaitRoot", js_job_wait_root},  {"jobClose", js_job_close},
   };
   return bw_define_functions(env, exports, list, sizeof(list) / sizeof(list[0]));
 }

@@ -31,8 +31,8 @@ static bool arg_addr(napi_env env, napi_value v, const char* name, bw_addr* out)
 }
 
 /* An array of 1..max IP address strings. */
-static bool arg_addr_list(napi_env env, napi_value v, const char* name, bw_addr* out,
-                          size_t max, size_t* n) {
+static bool arg_addr_list(napi_env env, napi_value v, const char* name, bw_addr* out, size_t max,
+                          size_t* n) {
   bool is_array = false;
   uint32_t len = 0, i;
   char msg[128];
@@ -99,9 +99,9 @@ static napi_value js_probe_bind(napi_env env, napi_callback_info info) {
 
 /* --- waitPort(addresses, port, timeoutMs, pid, callback) → handle --------- */
 
-/* Shared by the JS handle (a tagged object wrapping it) and the thread-safe function; freed
- * when both are gone. Both release on the JS thread, so refs needs no
- * atomics. */
+/* Shared by the JS handle (a type-tagged object wrapping it) and the
+ * thread-safe function; freed when both are gone. Both let go on the JS
+ * thread, so refs needs no atomics. */
 typedef struct js_wait {
   bw_port_waiter* waiter;
   napi_threadsafe_function tsfn;
@@ -228,21 +228,28 @@ static napi_value js_wait_port(napi_env env, napi_callback_info info) {
   jw->req.timeout_ms = timeout;
   jw->req.pid = pid;
 
-  BW_CALL_GOTO(env, napi_create_string_utf8(env, "backend-warden:waitForPort", NAPI_AUTO_LENGTH,
-                                            &name), fail);
-  BW_CALL_GOTO(env, napi_create_threadsafe_function(env, argv[4], NULL, name, 0, 1, jw,
-                                                    wait_tsfn_finalize, jw, wait_call_js,
-                                                    &jw->tsfn), fail);
+  BW_CALL_GOTO(env,
+               napi_create_string_utf8(env, "backend-warden:waitForPort", NAPI_AUTO_LENGTH, &name),
+               fail);
+  BW_CALL_GOTO(env,
+               napi_create_threadsafe_function(env, argv[4], NULL, name, 0, 1, jw,
+                                               wait_tsfn_finalize, jw, wait_call_js, &jw->tsfn),
+               fail);
   /* From here the tsfn's finalizer owns one reference and frees jw. */
   jw->refs = 1;
   bw_error_clear(&err);
   jw->waiter = bw_port_waiter_start(&jw->req, wait_done, jw, &err);
   if (jw->waiter == NULL) {
-    char addr[BW_ADDR_STRLEN], detail[96];
+    /* ESRCH for a pid that is already gone, or no thread. */
+    int port = jw->req.port;
+    char detail[32];
+    napi_value e;
     napi_release_threadsafe_function(jw->tsfn, napi_tsfn_abort);
-    bw_addr_format(&jw->req.addrs[0], addr, sizeof(addr));
     snprintf(detail, sizeof(detail), "%lld", (long long)pid);
-    bw_throw_system_error(env, &err, err.num == 0 ? NULL : detail);
+    e = bw_system_error(env, &err, detail);
+    if (e != NULL && bw_set_double(env, e, "pid", (double)pid) &&
+        bw_set_double(env, e, "port", port))
+      napi_throw(env, e);
     return NULL;
   }
   if (napi_create_object(env, &handle) != napi_ok ||

@@ -53,8 +53,8 @@ static napi_value js_process_info(napi_env env, napi_callback_info info) {
   }
   req->pid = pid;
   snprintf(detail, sizeof(detail), "%lld", (long long)pid);
-  return bw_promise_work(env, "backend-warden:processInfo", req, proc_info_execute,
-                         proc_info_to_js, free, detail);
+  return bw_promise_work(env, "backend-warden:processInfo", req, proc_info_execute, proc_info_to_js,
+                         free, detail);
 }
 
 /* --- listTree(pid[, startTime]) → Promise<[{ pid, ppid, name, startTime }]> */
@@ -132,8 +132,8 @@ static napi_value js_list_tree(napi_env env, napi_callback_info info) {
   req->pid = pid;
   req->start_time = start_time;
   snprintf(detail, sizeof(detail), "%lld", (long long)pid);
-  return bw_promise_work(env, "backend-warden:listTree", req, list_execute, list_to_js,
-                         list_free, detail);
+  return bw_promise_work(env, "backend-warden:listTree", req, list_execute, list_to_js, list_free,
+                         detail);
 }
 
 /* --- killTree(pid, signal, graceMs, startTime) → Promise<result> -------- */
@@ -216,8 +216,8 @@ static napi_value js_kill_tree(napi_env env, napi_callback_info info) {
     return NULL;
   }
   snprintf(detail, sizeof(detail), "%lld", (long long)req->pid);
-  return bw_promise_work(env, "backend-warden:killTree", req, kill_execute, kill_to_js,
-                         kill_free, detail);
+  return bw_promise_work(env, "backend-warden:killTree", req, kill_execute, kill_to_js, kill_free,
+                         detail);
 }
 
 /* killTreeSync(pid, signal, graceMs, startTime): the same on the JS thread,

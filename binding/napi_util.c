@@ -68,8 +68,7 @@ static void describe_received(napi_env env, napi_value v, char* buf, size_t size
   }
 }
 
-void bw_throw_coded(napi_env env, const char* ctor, const char* code,
-                    const char* message) {
+void bw_throw_coded(napi_env env, const char* ctor, const char* code, const char* message) {
   if (strcmp(ctor, "TypeError") == 0)
     napi_throw_type_error(env, code, message);
   else if (strcmp(ctor, "RangeError") == 0)
@@ -78,18 +77,17 @@ void bw_throw_coded(napi_env env, const char* ctor, const char* code,
     napi_throw_error(env, code, message);
 }
 
-void bw_throw_invalid_arg_type(napi_env env, const char* name,
-                               const char* expected, napi_value actual) {
+void bw_throw_invalid_arg_type(napi_env env, const char* name, const char* expected,
+                               napi_value actual) {
   char received[96];
   char msg[256];
   describe_received(env, actual, received, sizeof(received));
-  snprintf(msg, sizeof(msg), "The \"%s\" argument must be of type %s. %s", name,
-           expected, received);
+  snprintf(msg, sizeof(msg), "The \"%s\" argument must be of type %s. %s", name, expected,
+           received);
   napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", msg);
 }
 
-void bw_throw_out_of_range(napi_env env, const char* name, const char* range,
-                           napi_value actual) {
+void bw_throw_out_of_range(napi_env env, const char* name, const char* range, napi_value actual) {
   char received[96];
   char msg[256];
   double d = 0;
@@ -97,8 +95,8 @@ void bw_throw_out_of_range(napi_env env, const char* name, const char* range,
     snprintf(received, sizeof(received), "Received %.17g", d);
   else
     describe_received(env, actual, received, sizeof(received));
-  snprintf(msg, sizeof(msg), "The value of \"%s\" is out of range. It must be %s. %s",
-           name, range, received);
+  snprintf(msg, sizeof(msg), "The value of \"%s\" is out of range. It must be %s. %s", name, range,
+           received);
   napi_throw_range_error(env, "ERR_OUT_OF_RANGE", msg);
 }
 
@@ -108,13 +106,11 @@ napi_value bw_system_error(napi_env env, const bw_error* err, const char* detail
   napi_value code, message, error, errnum;
   bw_error_describe(err, &text);
   if (err->kind == BW_ERR_LIB)
-    snprintf(msg, sizeof(msg), "%s: %s%s%s%s%s", text.code, text.message,
-             err->syscall ? ", " : "", err->syscall ? err->syscall : "",
-             detail ? " " : "", detail ? detail : "");
+    snprintf(msg, sizeof(msg), "%s: %s%s%s%s%s", text.code, text.message, err->syscall ? ", " : "",
+             err->syscall ? err->syscall : "", detail ? " " : "", detail ? detail : "");
   else
     snprintf(msg, sizeof(msg), "%s: %s, %s%s%s", text.code, text.message,
-             err->syscall ? err->syscall : "unknown", detail ? " " : "",
-             detail ? detail : "");
+             err->syscall ? err->syscall : "unknown", detail ? " " : "", detail ? detail : "");
   BW_CALL(env, napi_create_string_utf8(env, text.code, NAPI_AUTO_LENGTH, &code));
   BW_CALL(env, napi_create_string_utf8(env, msg, NAPI_AUTO_LENGTH, &message));
   BW_CALL(env, napi_create_error(env, code, message, &error));
@@ -162,8 +158,8 @@ bool bw_arg_double(napi_env env, napi_value v, const char* name, double* out) {
   return true;
 }
 
-bool bw_arg_int64(napi_env env, napi_value v, const char* name, int64_t min,
-                  int64_t max, int64_t* out) {
+bool bw_arg_int64(napi_env env, napi_value v, const char* name, int64_t min, int64_t max,
+                  int64_t* out) {
   double d;
   char range[96];
   if (!bw_arg_double(env, v, name, &d)) return false;
@@ -171,8 +167,7 @@ bool bw_arg_int64(napi_env env, napi_value v, const char* name, int64_t min,
     if (!isfinite(d) || floor(d) != d)
       snprintf(range, sizeof(range), "an integer");
     else
-      snprintf(range, sizeof(range), ">= %lld && <= %lld", (long long)min,
-               (long long)max);
+      snprintf(range, sizeof(range), ">= %lld && <= %lld", (long long)min, (long long)max);
     bw_throw_out_of_range(env, name, range, v);
     return false;
   }
@@ -188,8 +183,7 @@ bool bw_arg_bool(napi_env env, napi_value v, const char* name, bool* out) {
   return true;
 }
 
-bool bw_arg_string(napi_env env, napi_value v, const char* name, size_t max_len,
-                   char** out) {
+bool bw_arg_string(napi_env env, napi_value v, const char* name, size_t max_len, char** out) {
   size_t len = 0;
   char* buf;
   char msg[160];
@@ -200,8 +194,7 @@ bool bw_arg_string(napi_env env, napi_value v, const char* name, size_t max_len,
     return false;
   }
   if (len > max_len) {
-    snprintf(msg, sizeof(msg), "The \"%s\" argument must be at most %zu bytes long",
-             name, max_len);
+    snprintf(msg, sizeof(msg), "The \"%s\" argument must be at most %zu bytes long", name, max_len);
     napi_throw_range_error(env, "ERR_OUT_OF_RANGE", msg);
     return false;
   }
@@ -217,8 +210,7 @@ bool bw_arg_string(napi_env env, napi_value v, const char* name, size_t max_len,
   }
   if (strlen(buf) != len) {
     free(buf);
-    snprintf(msg, sizeof(msg),
-             "The argument '%s' must be a string without null bytes", name);
+    snprintf(msg, sizeof(msg), "The argument '%s' must be a string without null bytes", name);
     napi_throw_type_error(env, "ERR_INVALID_ARG_VALUE", msg);
     return false;
   }
@@ -226,8 +218,7 @@ bool bw_arg_string(napi_env env, napi_value v, const char* name, size_t max_len,
   return true;
 }
 
-bool bw_get_prop(napi_env env, napi_value obj, const char* key, napi_value* out,
-                 bool* present) {
+bool bw_get_prop(napi_env env, napi_value obj, const char* key, napi_value* out, bool* present) {
   napi_value v;
   if (napi_get_named_property(env, obj, key, &v) != napi_ok) {
     bw_throw_napi_failure(env, napi_generic_failure, "napi_get_named_property");
@@ -333,9 +324,8 @@ done:
   free(w);
 }
 
-napi_value bw_promise_work(napi_env env, const char* name, void* data,
-                           bw_execute_fn execute, bw_to_js_fn to_js,
-                           bw_free_fn free_data, const char* error_detail) {
+napi_value bw_promise_work(napi_env env, const char* name, void* data, bw_execute_fn execute,
+                           bw_to_js_fn to_js, bw_free_fn free_data, const char* error_detail) {
   napi_value promise = NULL, resource_name;
   bw_work* w = calloc(1, sizeof(*w));
   if (w == NULL) {
@@ -352,8 +342,10 @@ napi_value bw_promise_work(napi_env env, const char* name, void* data,
 
   BW_CALL_GOTO(env, napi_create_string_utf8(env, name, NAPI_AUTO_LENGTH, &resource_name), fail);
   BW_CALL_GOTO(env, napi_create_promise(env, &w->deferred, &promise), fail);
-  BW_CALL_GOTO(env, napi_create_async_work(env, NULL, resource_name, work_execute,
-                                           work_complete, w, &w->work), fail);
+  BW_CALL_GOTO(
+      env,
+      napi_create_async_work(env, NULL, resource_name, work_execute, work_complete, w, &w->work),
+      fail);
   if (napi_queue_async_work(env, w->work) != napi_ok) {
     napi_delete_async_work(env, w->work);
     bw_throw_napi_failure(env, napi_generic_failure, "napi_queue_async_work");
@@ -371,13 +363,12 @@ fail:
 
 /* --- registration ------------------------------------------------------ */
 
-bool bw_define_functions(napi_env env, napi_value exports, const bw_export* list,
-                         size_t count) {
+bool bw_define_functions(napi_env env, napi_value exports, const bw_export* list, size_t count) {
   size_t i;
   for (i = 0; i < count; i++) {
     napi_value fn;
-    if (napi_create_function(env, list[i].name, NAPI_AUTO_LENGTH, list[i].fn, NULL,
-                             &fn) != napi_ok ||
+    if (napi_create_function(env, list[i].name, NAPI_AUTO_LENGTH, list[i].fn, NULL, &fn) !=
+            napi_ok ||
         napi_set_named_property(env, exports, list[i].name, fn) != napi_ok) {
       bw_throw_napi_failure(env, napi_generic_failure, list[i].name);
       return false;

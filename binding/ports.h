@@ -62,7 +62,7 @@ typedef enum bw_wait_status {
 /* How often the waiter tries to connect. A refused loopback connect costs a
  * few microseconds of kernel time, so this buys millisecond detection for
  * well under 1% of one core (see bench/ports.js). */
-#define BW_WAIT_INTERVAL_MS 2
+#define BW_WAIT_INTERVAL_MS 4
 
 typedef struct bw_wait_request {
   bw_addr addrs[BW_WAIT_MAX_ADDRS];
@@ -156,8 +156,8 @@ static inline int bw_sock_state_rank(bw_proto proto, bw_sock_state s) {
 
 static inline const char* bw_sock_state_name(bw_sock_state s) {
   static const char* const names[] = {
-      "UNKNOWN",   "LISTEN", "ESTABLISHED", "SYN_SENT",   "SYN_RECV", "FIN_WAIT1", "FIN_WAIT2",
-      "TIME_WAIT", "CLOSE",  "CLOSE_WAIT",  "LAST_ACK",   "CLOSING",  "UNCONN"};
+      "UNKNOWN",   "LISTEN", "ESTABLISHED", "SYN_SENT", "SYN_RECV", "FIN_WAIT1", "FIN_WAIT2",
+      "TIME_WAIT", "CLOSE",  "CLOSE_WAIT",  "LAST_ACK", "CLOSING",  "UNCONN"};
   return (unsigned)s < sizeof(names) / sizeof(names[0]) ? names[s] : "UNKNOWN";
 }
 
@@ -166,5 +166,13 @@ static inline const char* bw_sock_state_name(bw_sock_state s) {
  * *fd is -1 when the OS offers none (the waiter then checks with kill).
  * Fails with ESRCH when no such process exists. */
 bool bw__pid_watch_open(int64_t pid, int* fd, bw_error* err);
+
+/* And for a check, cheaper than a connect, whether a listener would take a
+ * connection to addr:port: 1 yes, 0 no, -1 cannot tell (connect to find
+ * out). open returns NULL where there is no such check; the waiter's thread
+ * opens, uses and closes it. */
+void* bw__listener_check_open(void);
+int bw__listener_check(void* check, const bw_addr* addr, int port);
+void bw__listener_check_close(void* check);
 
 #endif

@@ -1,7 +1,7 @@
 /* Ports on Linux: the owner of a port (sock_diag netlink, or /proc/net where
  * that is missing, for the socket's inode; then the process whose
- * /proc/<pid>/fd links to socket:[inode]), and a pidfd that polls readable
- * when a process exits. */
+ * /proc/<pid>/fd links to socket:[inode]), and for the waiter a pidfd that
+ * polls readable when a process exits and a sock_diag listener check. */
 #define _GNU_SOURCE
 
 #include <dirent.h>
@@ -73,11 +73,11 @@ typedef struct candidates {
 
 /* Linux's TCP states, the same numbers in /proc/net and sock_diag. */
 static bw_sock_state linux_state(bw_proto proto, unsigned st) {
-  static const bw_sock_state map[] = {
-      BW_SOCK_UNKNOWN,   BW_SOCK_ESTABLISHED, BW_SOCK_SYN_SENT,   BW_SOCK_SYN_RECV,
-      BW_SOCK_FIN_WAIT1, BW_SOCK_FIN_WAIT2,   BW_SOCK_TIME_WAIT,  BW_SOCK_CLOSE,
-      BW_SOCK_CLOSE_WAIT, BW_SOCK_LAST_ACK,   BW_SOCK_LISTEN,     BW_SOCK_CLOSING,
-      BW_SOCK_SYN_RECV /* TCP_NEW_SYN_RECV */};
+  static const bw_sock_state map[] = {BW_SOCK_UNKNOWN,   BW_SOCK_ESTABLISHED, BW_SOCK_SYN_SENT,
+                                      BW_SOCK_SYN_RECV,  BW_SOCK_FIN_WAIT1,   BW_SOCK_FIN_WAIT2,
+                                      BW_SOCK_TIME_WAIT, BW_SOCK_CLOSE,       BW_SOCK_CLOSE_WAIT,
+                                      BW_SOCK_LAST_ACK,  BW_SOCK_LISTEN,      BW_SOCK_CLOSING,
+                                      BW_SOCK_SYN_RECV /* TCP_NEW_SYN_RECV */};
   if (proto == BW_PROTO_UDP) return st == 1 ? BW_SOCK_ESTABLISHED : BW_SOCK_UNCONN;
   return st < sizeof(map) / sizeof(map[0]) ? map[st] : BW_SOCK_UNKNOWN;
 }
@@ -162,6 +162,99 @@ done:
   return ok;
 }
 
+/* --- the waiter's listener check -------------------------------------- */
+
+/* A sock_diag socket per waiter. A request naming one local address and
+ * port is answered with the kernel's own socket lookup for an incoming SYN
+ * (inet_diag_find_one_icsk), without a handshake: about a third of the CPU
+ * of a refused connect. Since "no such socket" and "no sock_diag for this
+ * family" both answer ENOENT, each family is first tried with a dump. */
+typedef struct listener_check {
+  int fd;
+  bool family_ok[2]; /* IPv4, IPv6 */
+} listener_check;
+
+static bool diag_family_works(int nl, int family) {
+  struct {
+    struct nlmsghdr h;
+    struct inet_diag_req_v2 r;
+  } req;
+  char buf[8192];
+  memset(&req, 0, sizeof(req));
+  req.h.nlmsg_len = sizeof(req);
+  req.h.nlmsg_type = SOCK_DIAG_BY_FAMILY;
+  req.h.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+  req.r.sdiag_family = (uint8_t)family;
+  req.r.sdiag_protocol = IPPROTO_TCP;
+  req.r.idiag_states = TCPF_LISTEN_BIT;
+  req.r.id.idiag_sport = htons(1); /* any port: only the answer's kind counts */
+  if (send(nl, &req, sizeof(req), 0) < 0) return false;
+  for (;;) {
+    ssize_t n = recv(nl, buf, sizeof(buf), 0);
+    struct nlmsghdr* h = (struct nlmsghdr*)buf;
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    for (; NLMSG_OK(h, (size_t)n); h = NLMSG_NEXT(h, n)) {
+      if (h->nlmsg_type == NLMSG_DONE) return true;
+      if (h->nlmsg_type == NLMSG_ERROR) return false;
+    }
+  }
+}
+
+void* bw__listener_check_open(void) {
+  listener_check* c = calloc(1, sizeof(*c));
+  if (c == NULL) return NULL;
+  c->fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+  if (c->fd >= 0) {
+    c->family_ok[0] = diag_family_works(c->fd, AF_INET);
+    c->family_ok[1] = diag_family_works(c->fd, AF_INET6);
+  }
+  if (c->fd < 0 || (!c->family_ok[0] && !c->family_ok[1])) {
+    bw__listener_check_close(c);
+    return NULL;
+  }
+  return c;
+}
+
+int bw__listener_check(void* check, const bw_addr* addr, int port) {
+  listener_check* c = check;
+  struct {
+    struct nlmsghdr h;
+    struct inet_diag_req_v2 r;
+  } req;
+  char buf[1024];
+  const struct nlmsghdr* h = (const struct nlmsghdr*)buf;
+  ssize_t n;
+  if (c == NULL || !c->family_ok[addr->family == 4 ? 0 : 1]) return -1;
+  memset(&req, 0, sizeof(req));
+  req.h.nlmsg_len = sizeof(req);
+  req.h.nlmsg_type = SOCK_DIAG_BY_FAMILY;
+  req.h.nlmsg_flags = NLM_F_REQUEST;
+  req.r.sdiag_family = (uint8_t)(addr->family == 4 ? AF_INET : AF_INET6);
+  req.r.sdiag_protocol = IPPROTO_TCP;
+  req.r.idiag_states = ~0u;
+  req.r.id.idiag_sport = htons((uint16_t)port);
+  memcpy(req.r.id.idiag_src, addr->bytes, addr->family == 4 ? 4 : 16);
+  req.r.id.idiag_if = addr->scope_id;
+  req.r.id.idiag_cookie[0] = INET_DIAG_NOCOOKIE;
+  req.r.id.idiag_cookie[1] = INET_DIAG_NOCOOKIE;
+  if (send(c->fd, &req, sizeof(req), 0) < 0) return -1;
+  do n = recv(c->fd, buf, sizeof(buf), 0);
+  while (n < 0 && errno == EINTR);
+  if (n < (ssize_t)sizeof(*h) || !NLMSG_OK(h, (size_t)n)) return -1;
+  if (h->nlmsg_type == SOCK_DIAG_BY_FAMILY) return 1;
+  if (h->nlmsg_type == NLMSG_ERROR && ((const struct nlmsgerr*)NLMSG_DATA(h))->error == -ENOENT)
+    return 0;
+  return -1;
+}
+
+void bw__listener_check_close(void* check) {
+  listener_check* c = check;
+  if (c == NULL) return;
+  if (c->fd >= 0) close(c->fd);
+  free(c);
+}
+
 /* "0100007F:0CEA": each 32-bit word of the address is printed as the
  * kernel holds it in memory, so copying the parsed words back in native
  * byte order restores network order. */
@@ -205,8 +298,7 @@ static bool scan_proc(const char* path, int family, bw_proto proto, int port,
     int lport;
     bw_addr addr;
     /* sl local rem st tx:rx tr:when retrnsmt uid timeout inode */
-    if (sscanf(line, " %*s %79s %*s %x %*s %*s %*s %u %*s %llu", local, &state, &uid, &inode) !=
-        4)
+    if (sscanf(line, " %*s %79s %*s %x %*s %*s %*s %u %*s %llu", local, &state, &uid, &inode) != 4)
       continue;
     if (!parse_local(local, family, &addr, &lport) || lport != port) continue;
     add_candidate(out, proto, &addr, state, uid, inode, filters, nfilter);
@@ -220,6 +312,19 @@ static bool scan_proc(const char* path, int family, bw_proto proto, int port,
 static int cmp_desc(const void* a, const void* b) {
   long x = *(const long*)a, y = *(const long*)b;
   return x < y ? 1 : x > y ? -1 : 0;
+}
+
+/* pid_max is at most 2^22: this lifts the pids up to the last one handed
+ * out above all others, so that a descending sort puts the newest first
+ * even after pids wrapped around. */
+#define PID_LIFT (1L << 24)
+
+static long last_pid(void) {
+  char buf[32];
+  size_t len;
+  bw_error ignored;
+  if (!bw_read_file("/proc/sys/kernel/ns_last_pid", buf, sizeof(buf), &len, &ignored)) return 0;
+  return strtol(buf, NULL, 10);
 }
 
 /* The candidate (of rank best) that pid holds, or NULL. */
@@ -260,23 +365,87 @@ static bool uid_matches(const candidates* cs, int best, unsigned uid) {
   return false;
 }
 
-/* Cheapest candidates first: processes of the socket's uid (the only ones
- * an unprivileged caller can inspect, and nearly always the owner), newest
- * (highest pid) first, since a backend is younger than the system's
- * daemons; then everything else, which only root can read. */
+#define MAX_FAMILY 128
+
+/* Appends the children of pid (of every thread when all_threads, else of
+ * its main thread) listed in /proc/<pid>/task/<tid>/children. */
+static void add_children(long pid, bool all_threads, long* out, size_t* n) {
+  char path[64], buf[4096];
+  size_t len;
+  bw_error ignored;
+  DIR* dir = NULL;
+  struct dirent* de;
+  long tid = pid;
+  if (all_threads) {
+    snprintf(path, sizeof(path), "/proc/%ld/task", pid);
+    if ((dir = opendir(path)) == NULL) return;
+  }
+  for (;;) {
+    char *p, *end;
+    if (dir != NULL) {
+      if ((de = readdir(dir)) == NULL) break;
+      if (de->d_name[0] < '1' || de->d_name[0] > '9') continue;
+      tid = strtol(de->d_name, NULL, 10);
+    }
+    snprintf(path, sizeof(path), "/proc/%ld/task/%ld/children", pid, tid);
+    if (bw_read_file(path, buf, sizeof(buf), &len, &ignored)) {
+      for (p = buf; *n < MAX_FAMILY; p = end) {
+        long child = strtol(p, &end, 10);
+        if (end == p) break;
+        out[(*n)++] = child;
+      }
+    }
+    if (dir == NULL) break;
+  }
+  if (dir != NULL) closedir(dir);
+}
+
+static bool in_list(const long* list, size_t n, long pid) {
+  size_t i;
+  for (i = 0; i < n; i++)
+    if (list[i] == pid) return true;
+  return false;
+}
+
+/* Cheapest candidates first. The caller's own descendants, breadth first:
+ * the backend an app asks about is usually one it started. Then the
+ * caller. Then processes of the socket's uid (the only ones an unprivileged
+ * caller can inspect, and nearly always the owner), newest first (by pid,
+ * allowing for wrap-around), since a stale backend is younger than the
+ * system's daemons; then everything else, which only root can read. */
 static bool find_process(const candidates* cs, int best, int64_t* pid_out,
                          const candidate** hit_out, bw_error* err) {
-  long *pids = NULL, *more;
-  size_t n = 0, cap = 0, i;
+  long family[MAX_FAMILY + 1];
+  long *pids = NULL, *more, last;
+  size_t n = 0, cap = 0, nfamily = 0, i;
   int pass;
   struct dirent* de;
   int proc_fd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  DIR* dir = proc_fd >= 0 ? opendir("/proc") : NULL;
+  DIR* dir = NULL;
   bool ok = false;
+  if (proc_fd < 0) {
+    bw_error_from_os(err, "open");
+    return false;
+  }
+  add_children((long)getpid(), true, family, &nfamily);
+  for (i = 0; i < nfamily; i++) add_children(family[i], false, family, &nfamily);
+  family[nfamily++] = (long)getpid();
+  for (i = 0; i < nfamily; i++) {
+    const candidate* hit = held_by(proc_fd, family[i], cs, best);
+    if (hit != NULL) {
+      *pid_out = family[i];
+      *hit_out = hit;
+      ok = true;
+      goto cleanup;
+    }
+  }
+
+  dir = opendir("/proc");
   if (dir == NULL) {
     bw_error_from_os(err, "opendir");
     goto cleanup;
   }
+  last = last_pid();
   while ((de = readdir(dir)) != NULL) {
     if (de->d_name[0] < '1' || de->d_name[0] > '9') continue;
     if (n == cap) {
@@ -288,9 +457,14 @@ static bool find_process(const candidates* cs, int best, int64_t* pid_out,
       }
       pids = more;
     }
-    pids[n++] = strtol(de->d_name, NULL, 10);
+    pids[n] = strtol(de->d_name, NULL, 10);
+    if (in_list(family, nfamily, pids[n])) continue;
+    if (pids[n] <= last) pids[n] += PID_LIFT;
+    n++;
   }
   qsort(pids, n, sizeof(*pids), cmp_desc);
+  for (i = 0; i < n; i++)
+    if (pids[i] > PID_LIFT) pids[i] -= PID_LIFT;
   for (pass = 0; pass < 2; pass++) {
     for (i = 0; i < n; i++) {
       struct stat st;
@@ -314,7 +488,7 @@ static bool find_process(const candidates* cs, int best, int64_t* pid_out,
 
 cleanup:
   if (dir != NULL) closedir(dir);
-  if (proc_fd >= 0) close(proc_fd);
+  close(proc_fd);
   free(pids);
   return ok;
 }
@@ -358,8 +532,7 @@ bool bw_port_owner_find(int port, bw_proto proto, const bw_addr* filters, size_t
       bw_error ignored;
       hit = owned;
       out->pid = pid;
-      if (bw_proc_info_get(pid, &info, &ignored))
-        memcpy(out->name, info.name, sizeof(out->name));
+      if (bw_proc_info_get(pid, &info, &ignored)) memcpy(out->name, info.name, sizeof(out->name));
     }
   }
   out->found = true;

@@ -1,8 +1,11 @@
 /* Ports on Linux and macOS: address literals, the bind probe and the
  * readiness waiter (a thread that connects every few milliseconds and sleeps
- * on the watched process's exit in between). The owner lookup and the
- * process-exit descriptor live in ports_linux.c and ports_darwin.c. */
+ * on the watched process's exit in between). The owner lookup, the
+ * process-exit descriptor and the waiter's cheap listener check live in
+ * ports_linux.c and ports_darwin.c. */
 #define _POSIX_C_SOURCE 200809L
+/* macOS hides BSD names (u_int in <net/if.h>) under a plain POSIX request. */
+#define _DARWIN_C_SOURCE
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -53,8 +56,7 @@ bool bw_addr_parse(const char* text, bw_addr* out) {
 }
 
 void bw_addr_format(const bw_addr* addr, char* buf, size_t size) {
-  if (inet_ntop(addr->family == 4 ? AF_INET : AF_INET6, addr->bytes, buf, (socklen_t)size) ==
-      NULL)
+  if (inet_ntop(addr->family == 4 ? AF_INET : AF_INET6, addr->bytes, buf, (socklen_t)size) == NULL)
     snprintf(buf, size, "?");
 }
 
@@ -174,16 +176,19 @@ struct bw_port_waiter {
   bw_wait_done_fn done;
   void* ctx;
   pthread_t thread;
-  int pid_fd; /* polls readable when req.pid exits; -1 if none */
+  int pid_fd;  /* polls readable when req.pid exits; -1 if none */
+  void* check; /* bw__listener_check state, the thread's own */
   atomic_int cancelled;
 };
 
 typedef enum attempt_result { ATTEMPT_CONNECTED, ATTEMPT_NOT_YET, ATTEMPT_STOP } attempt_result;
 
-static int64_t now_ms(void) {
+/* Microseconds: whole milliseconds would wake the thread twice per sleep
+ * whenever truncation leaves "1 ms to go". */
+static int64_t now_us(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+  return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
 /* Whether the watched process is gone, without waiting. */
@@ -201,18 +206,18 @@ static bool process_gone(struct bw_port_waiter* w) {
  * promptly. Returns 1 when sock is ready, 0 on timeout, -1 when the waiter
  * must stop (*status says why). */
 static int wait_events(struct bw_port_waiter* w, int sock, int64_t ms, bw_wait_status* status) {
-  int64_t until = now_ms() + ms;
+  int64_t until = now_us() + ms * 1000;
   for (;;) {
     struct pollfd fds[2];
     nfds_t n = 0;
     int slice, sock_i = -1, pid_i = -1, r;
-    int64_t left = until - now_ms();
+    int64_t left = until - now_us();
     if (atomic_load(&w->cancelled)) {
       *status = BW_WAIT_CANCELLED;
       return -1;
     }
     if (left <= 0) return 0;
-    slice = left > BW_WAIT_INTERVAL_MS ? BW_WAIT_INTERVAL_MS : (int)left;
+    slice = left > BW_WAIT_INTERVAL_MS * 1000 ? BW_WAIT_INTERVAL_MS : (int)((left + 999) / 1000);
     if (sock >= 0) {
       fds[n].fd = sock;
       fds[n].events = POLLOUT;
@@ -265,9 +270,12 @@ static attempt_result attempt(struct bw_port_waiter* w, const bw_addr* addr, int
                               bw_wait_status* status, bw_error* err) {
   struct sockaddr_storage ss;
   socklen_t len = to_sockaddr(addr, w->req.port, &ss);
-  int fd = tcp_socket(addr->family == 4 ? AF_INET : AF_INET6, true);
-  int e = 0, r;
+  int fd, e = 0, r;
   socklen_t elen = sizeof(e);
+  /* Most attempts find nobody listening: ask the cheap way first and
+   * connect only to confirm a listener (or where the OS cannot tell). */
+  if (bw__listener_check(w->check, addr, w->req.port) == 0) return ATTEMPT_NOT_YET;
+  fd = tcp_socket(addr->family == 4 ? AF_INET : AF_INET6, true);
   if (fd < 0) {
     if (errno == EAFNOSUPPORT) return ATTEMPT_NOT_YET;
     bw_error_from_os(err, "socket");
@@ -280,7 +288,7 @@ static attempt_result attempt(struct bw_port_waiter* w, const bw_addr* addr, int
   }
   e = errno;
   if (e == EINPROGRESS || e == EINTR) {
-    int64_t left = deadline < 0 ? 1000 : deadline - now_ms();
+    int64_t left = deadline < 0 ? 1000 : (deadline - now_us() + 999) / 1000;
     if (left > 1000) left = 1000; /* retry a silently dropped SYN */
     r = wait_events(w, fd, left, status);
     if (r < 0) {
@@ -307,11 +315,12 @@ static attempt_result attempt(struct bw_port_waiter* w, const bw_addr* addr, int
 
 static void* waiter_main(void* arg) {
   struct bw_port_waiter* w = arg;
-  int64_t deadline = w->req.timeout_ms < 0 ? -1 : now_ms() + w->req.timeout_ms;
+  int64_t deadline = w->req.timeout_ms < 0 ? -1 : now_us() + w->req.timeout_ms * 1000;
   bw_wait_status status = BW_WAIT_FAILED;
   const bw_addr* connected = NULL;
   bw_error err;
   bw_error_clear(&err);
+  w->check = bw__listener_check_open();
 
   for (;;) {
     size_t i;
@@ -330,7 +339,7 @@ static void* waiter_main(void* arg) {
       status = BW_WAIT_CONNECTED;
       goto done;
     }
-    left = deadline < 0 ? BW_WAIT_INTERVAL_MS : deadline - now_ms();
+    left = deadline < 0 ? BW_WAIT_INTERVAL_MS : (deadline - now_us() + 999) / 1000;
     if (left <= 0) {
       status = BW_WAIT_TIMED_OUT;
       goto done;
@@ -340,6 +349,8 @@ static void* waiter_main(void* arg) {
   }
 
 done:
+  bw__listener_check_close(w->check);
+  w->check = NULL;
   if (status == BW_WAIT_EXITED) bw_error_set(&err, BW_ERR_POSIX, ESRCH, "kill");
   if (status == BW_WAIT_TIMED_OUT) bw_error_set(&err, BW_ERR_POSIX, ETIMEDOUT, "connect");
   if (atomic_load(&w->cancelled)) status = BW_WAIT_CANCELLED;
@@ -351,6 +362,7 @@ bw_port_waiter* bw_port_waiter_start(const bw_wait_request* req, bw_wait_done_fn
                                      bw_error* err) {
   struct bw_port_waiter* w = calloc(1, sizeof(*w));
   pthread_attr_t attr;
+  sigset_t all, old;
   int r;
   if (w == NULL) {
     bw_error_set(err, BW_ERR_POSIX, ENOMEM, "calloc");
@@ -365,10 +377,15 @@ bw_port_waiter* bw_port_waiter_start(const bw_wait_request* req, bw_wait_done_fn
     free(w);
     return NULL;
   }
+  /* The thread blocks every signal (it inherits the mask it starts with):
+   * process signals are the JS thread's to handle. */
+  sigfillset(&all);
+  pthread_sigmask(SIG_SETMASK, &all, &old);
   pthread_attr_init(&attr);
   pthread_attr_setstacksize(&attr, 256 * 1024);
   r = pthread_create(&w->thread, &attr, waiter_main, w);
   pthread_attr_destroy(&attr);
+  pthread_sigmask(SIG_SETMASK, &old, NULL);
   if (r != 0) {
     bw_error_set(err, BW_ERR_POSIX, r, "pthread_create");
     if (w->pid_fd >= 0) close(w->pid_fd);

@@ -369,10 +369,10 @@ bw_port_waiter* bw_port_waiter_start(const bw_wait_request* req, bw_wait_done_fn
     }
     /* Access denied (a protected process): wait without watching it. */
   }
-  w->timer = CreateWaitableTimerExW(NULL, NULL, CREATE_WAITABLE_TIMER_HIGH_RESOLUTION,
-                                    TIMER_ALL_ACCESS);
-  w->thread = CreateThread(NULL, 256 * 1024, waiter_main, w, STACK_SIZE_PARAM_IS_A_RESERVATION,
-                           NULL);
+  w->timer =
+      CreateWaitableTimerExW(NULL, NULL, CREATE_WAITABLE_TIMER_HIGH_RESOLUTION, TIMER_ALL_ACCESS);
+  w->thread =
+      CreateThread(NULL, 256 * 1024, waiter_main, w, STACK_SIZE_PARAM_IS_A_RESERVATION, NULL);
   if (w->thread == NULL) {
     bw_error_from_os(err, "CreateThread");
     goto fail;
@@ -400,18 +400,30 @@ void bw_port_waiter_join(bw_port_waiter* w) {
 
 static bw_sock_state tcp_state(DWORD st) {
   switch (st) {
-    case MIB_TCP_STATE_CLOSED: return BW_SOCK_CLOSE;
-    case MIB_TCP_STATE_LISTEN: return BW_SOCK_LISTEN;
-    case MIB_TCP_STATE_SYN_SENT: return BW_SOCK_SYN_SENT;
-    case MIB_TCP_STATE_SYN_RCVD: return BW_SOCK_SYN_RECV;
-    case MIB_TCP_STATE_ESTAB: return BW_SOCK_ESTABLISHED;
-    case MIB_TCP_STATE_FIN_WAIT1: return BW_SOCK_FIN_WAIT1;
-    case MIB_TCP_STATE_FIN_WAIT2: return BW_SOCK_FIN_WAIT2;
-    case MIB_TCP_STATE_CLOSE_WAIT: return BW_SOCK_CLOSE_WAIT;
-    case MIB_TCP_STATE_CLOSING: return BW_SOCK_CLOSING;
-    case MIB_TCP_STATE_LAST_ACK: return BW_SOCK_LAST_ACK;
-    case MIB_TCP_STATE_TIME_WAIT: return BW_SOCK_TIME_WAIT;
-    default: return BW_SOCK_UNKNOWN;
+    case MIB_TCP_STATE_CLOSED:
+      return BW_SOCK_CLOSE;
+    case MIB_TCP_STATE_LISTEN:
+      return BW_SOCK_LISTEN;
+    case MIB_TCP_STATE_SYN_SENT:
+      return BW_SOCK_SYN_SENT;
+    case MIB_TCP_STATE_SYN_RCVD:
+      return BW_SOCK_SYN_RECV;
+    case MIB_TCP_STATE_ESTAB:
+      return BW_SOCK_ESTABLISHED;
+    case MIB_TCP_STATE_FIN_WAIT1:
+      return BW_SOCK_FIN_WAIT1;
+    case MIB_TCP_STATE_FIN_WAIT2:
+      return BW_SOCK_FIN_WAIT2;
+    case MIB_TCP_STATE_CLOSE_WAIT:
+      return BW_SOCK_CLOSE_WAIT;
+    case MIB_TCP_STATE_CLOSING:
+      return BW_SOCK_CLOSING;
+    case MIB_TCP_STATE_LAST_ACK:
+      return BW_SOCK_LAST_ACK;
+    case MIB_TCP_STATE_TIME_WAIT:
+      return BW_SOCK_TIME_WAIT;
+    default:
+      return BW_SOCK_UNKNOWN;
   }
 }
 
@@ -474,8 +486,7 @@ static void process_name(DWORD pid, char* out, size_t size) {
       DWORD i;
       for (i = 0; i < len; i++)
         if (path[i] == L'\\' || path[i] == L'/') base = path + i + 1;
-      if (WideCharToMultiByte(CP_UTF8, 0, base, -1, out, (int)size, NULL, NULL) <= 0)
-        out[0] = '\0';
+      if (WideCharToMultiByte(CP_UTF8, 0, base, -1, out, (int)size, NULL, NULL) <= 0) out[0] = '\0';
     }
     CloseHandle(h);
   }

@@ -44,12 +44,12 @@ bool bw_proc_info_get(int64_t pid, bw_proc_info* out, bw_error* err);
 bool bw_tree_list(int64_t pid, double start_time, bw_proc_list* out, bw_error* err);
 
 typedef struct bw_kill_opts {
-  int signal;          /* polite signal (POSIX number; ignored on Windows) */
-  int64_t grace_ms;    /* wait this long before forcing; 0 = force at once */
+  int signal;            /* polite signal (POSIX number; ignored on Windows) */
+  int64_t grace_ms;      /* wait this long before forcing; 0 = force at once */
   int64_t force_wait_ms; /* how long to wait for the forced processes */
-  double start_time;   /* identity of pid, or < 0 to take pid as it is now */
-  bool exclude_root;   /* kill the descendants only (the supervisor itself) */
-  bool allow_self;     /* the supervisor may name its own pid */
+  double start_time;     /* identity of pid, or < 0 to take pid as it is now */
+  bool exclude_root;     /* kill the descendants only (the supervisor itself) */
+  bool allow_self;       /* the supervisor may name its own pid */
   /* Called on every wake-up while waiting; the supervisor reaps its
    * children here. May be NULL. */
   void (*on_wake)(void* ctx);
@@ -73,8 +73,7 @@ void bw_kill_opts_init(bw_kill_opts* o);
  * unless grace_ms is 0. Fails with ESRCH (no such process or identity
  * mismatch), EPERM (may not signal pid; nothing touched) or
  * ERR_INVALID_ARG_VALUE (pid 1, the caller or one of its ancestors). */
-bool bw_tree_kill(int64_t pid, const bw_kill_opts* opts, bw_kill_result* out,
-                  bw_error* err);
+bool bw_tree_kill(int64_t pid, const bw_kill_opts* opts, bw_kill_result* out, bw_error* err);
 
 void bw_kill_result_free(bw_kill_result* r);
 

@@ -23,8 +23,7 @@ static bool fill(int64_t pid, bw_proc_info* out) {
   out->ppid = (int64_t)info.pbi_ppid;
   out->pgid = (int64_t)info.pbi_pgid;
   out->sid = (int64_t)getsid((pid_t)pid);
-  out->start_time =
-      (double)info.pbi_start_tvsec * 1000.0 + (double)info.pbi_start_tvusec / 1000.0;
+  out->start_time = (double)info.pbi_start_tvsec * 1000.0 + (double)info.pbi_start_tvusec / 1000.0;
   out->state = info.pbi_status == SZOMB ? 'Z' : 'R';
   snprintf(out->name, sizeof(out->name), "%s", info.pbi_name[0] ? info.pbi_name : info.pbi_comm);
   return true;

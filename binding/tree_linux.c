@@ -128,13 +128,15 @@ int bw__watch_open(int64_t pid, double start_time, bool* gone) {
   int fd = (int)syscall(SYS_pidfd_open, (pid_t)pid, 0);
   *gone = false;
   if (fd < 0) {
-    if (errno == ESRCH) *gone = true;
-    else *gone = !bw__alive(pid, start_time);
+    if (errno == ESRCH)
+      *gone = true;
+    else
+      *gone = !bw__alive(pid, start_time);
     return -1;
   }
-  /* pidfds are always close-on-exec. The PID could have been reused between the scan and pidfd_open: the
-   * pidfd is only ours if the identity still matches now that it pins the
-   * process. */
+  /* pidfds are always close-on-exec. The PID could have been reused between the scan and
+   * pidfd_open: the pidfd is only ours if the identity still matches now that it pins the process.
+   */
   if (!bw__alive(pid, start_time)) {
     close(fd);
     *gone = true;

@@ -82,8 +82,10 @@ static void send_to(member* m, int sig) {
   int r;
   if (m->skip || m->gone) return;
   r = bw__signal(m->pid, m->fd, sig);
-  if (r == ESRCH) m->gone = true;
-  else if (r == EPERM) m->eperm = true;
+  if (r == ESRCH)
+    m->gone = true;
+  else if (r == EPERM)
+    m->eperm = true;
 }
 
 /* Rescans the system and adds descendants of live members (and, when the

@@ -176,8 +176,8 @@ static member* find_member(engine* e, DWORD pid) {
 /* Adds pid if its identity still matches; the open handle pins it. */
 static bool add_member(engine* e, DWORD pid, double start) {
   member* m;
-  HANDLE h = OpenProcess(SYNCHRONIZE | PROCESS_TERMINATE | PROCESS_QUERY_LIMITED_INFORMATION,
-                         FALSE, pid);
+  HANDLE h =
+      OpenProcess(SYNCHRONIZE | PROCESS_TERMINATE | PROCESS_QUERY_LIMITED_INFORMATION, FALSE, pid);
   if (h == NULL) return true; /* gone, or not ours to touch */
   if (start >= 0 && creation_ms(h) != start) {
     CloseHandle(h);
@@ -315,12 +315,14 @@ bool bw_tree_kill(int64_t pid, const bw_kill_opts* o, bw_kill_result* out, bw_er
   memset(&e, 0, sizeof(e));
   memset(out, 0, sizeof(*out));
   if (pid <= 4 || pid > 0xFFFFFFFFLL) {
-    bw_error_lib(err, "ERR_INVALID_ARG_VALUE", "refusing to kill a system process", "TerminateProcess");
+    bw_error_lib(err, "ERR_INVALID_ARG_VALUE", "refusing to kill a system process",
+                 "TerminateProcess");
     return false;
   }
   if (pid == (int64_t)GetCurrentProcessId() || is_ancestor_of_self(pid)) {
     bw_error_lib(err, "ERR_INVALID_ARG_VALUE",
-                 "refusing to kill the calling process or one of its ancestors", "TerminateProcess");
+                 "refusing to kill the calling process or one of its ancestors",
+                 "TerminateProcess");
     return false;
   }
   probe = OpenProcess(SYNCHRONIZE | PROCESS_TERMINATE | PROCESS_QUERY_LIMITED_INFORMATION, FALSE,

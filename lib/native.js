@@ -1,7 +1,9 @@
 'use strict';
 // The one loader of the native binding. Tries, in order: the file named by
 // BACKEND_WARDEN_NATIVE (tests, sanitizer builds), prebuilds/<platform>-<arch>/,
-// build/Release/, build/Debug/. Inside an Electron app packed with asar, the
+// build/Release/, build/Debug/ — except that a source build newer than the
+// prebuild goes first (it was made because the prebuild did not fit, or in
+// a checkout after the code changed). Inside an Electron app packed with asar, the
 // .node file (and the supervisor) must live in app.asar.unpacked: the paths
 // are rewritten to point there. On failure one error lists every path tried,
 // the last load error and the command that fixes it.
@@ -20,15 +22,24 @@ function unpacked(p) {
 
 const packageRoot = unpacked(path.resolve(__dirname, '..'));
 
+function mtime(p) {
+  try {
+    return fs.statSync(p).mtimeMs;
+  } catch {
+    return -1;
+  }
+}
+
 function candidates(root = packageRoot, env = process.env) {
   const tag = `${process.platform}-${process.arch}`;
   const list = [];
   if (env.BACKEND_WARDEN_NATIVE) list.push(path.resolve(env.BACKEND_WARDEN_NATIVE));
-  list.push(
-    path.join(root, 'prebuilds', tag, FILE),
-    path.join(root, 'build', 'Release', FILE),
-    path.join(root, 'build', 'Debug', FILE),
-  );
+  const prebuild = path.join(root, 'prebuilds', tag, FILE);
+  const builds = [path.join(root, 'build', 'Release', FILE), path.join(root, 'build', 'Debug', FILE)];
+  const newest = Math.max(...builds.map(mtime));
+  if (newest > mtime(prebuild)) list.push(...builds.filter((b) => mtime(b) === newest), prebuild);
+  else list.push(prebuild);
+  for (const b of builds) if (!list.includes(b)) list.push(b);
   return list;
 }
 

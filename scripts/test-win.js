@@ -76,9 +76,28 @@ function main() {
   process.exit(r.status === null ? 1 : r.status);
 }
 
-try {
-  main();
-} catch (err) {
-  console.error(`test:win: ${err.message}`);
-  process.exit(1);
+// Runs a Windows program under Wine with its output in a file (Windows Node
+// cannot write to a pipe there); returns { status, output }.
+function runUnderWine(exe, args, { cwd = root, env: extraEnv = {} } = {}) {
+  ensurePrograms([{ program: WINE, pkg: 'wine64' }]);
+  const env = { ...wineEnv(ensureWinePrefix()), ...extraEnv };
+  const dir = fs.mkdtempSync(path.join(require('os').tmpdir(), 'bw-wine-'));
+  const log = path.join(dir, 'out.txt');
+  const fd = fs.openSync(log, 'w');
+  const r = run(WINE, [exe, ...args], { cwd, env, stdio: ['ignore', fd, fd], allowFail: true });
+  fs.closeSync(fd);
+  const output = fs.readFileSync(log, 'utf8');
+  fs.rmSync(dir, { recursive: true, force: true });
+  return { status: r.status, output };
+}
+
+module.exports = { ensureWindowsNode, ensureWinePrefix, runUnderWine };
+
+if (require.main === module) {
+  try {
+    main();
+  } catch (err) {
+    console.error(`test:win: ${err.message}`);
+    process.exit(1);
+  }
 }

@@ -115,13 +115,20 @@ describe('native binding', function () {
       });
     });
 
-    it('looks in prebuilds/<platform>-<arch> before build/Release', function () {
-      const list = native.candidates('/pkg', {});
-      assert.deepStrictEqual(list, [
-        path.join('/pkg', 'prebuilds', `${process.platform}-${process.arch}`, 'backend_warden.node'),
-        path.join('/pkg', 'build', 'Release', 'backend_warden.node'),
-        path.join('/pkg', 'build', 'Debug', 'backend_warden.node'),
-      ]);
+    it('looks in prebuilds/<platform>-<arch> before build/, unless a source build is newer', function () {
+      const pre = path.join(dir, 'prebuilds', `${process.platform}-${process.arch}`, 'backend_warden.node');
+      const rel = path.join(dir, 'build', 'Release', 'backend_warden.node');
+      const dbg = path.join(dir, 'build', 'Debug', 'backend_warden.node');
+      assert.deepStrictEqual(native.candidates(dir, {}), [pre, rel, dbg], 'nothing built yet');
+      for (const f of [pre, rel]) {
+        fs.mkdirSync(path.dirname(f), { recursive: true });
+        fs.writeFileSync(f, '');
+      }
+      fs.utimesSync(rel, new Date(2020, 0, 1), new Date(2020, 0, 1));
+      assert.deepStrictEqual(native.candidates(dir, {}), [pre, rel, dbg], 'prebuild newer');
+      fs.utimesSync(pre, new Date(2019, 0, 1), new Date(2019, 0, 1));
+      assert.deepStrictEqual(native.candidates(dir, {}), [rel, pre, dbg], 'source build newer');
+      assert.deepStrictEqual(native.candidates(dir, { BACKEND_WARDEN_NATIVE: '/x.node' })[0], path.resolve('/x.node'));
     });
 
     it('maps app.asar paths to app.asar.unpacked', function () {

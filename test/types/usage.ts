@@ -30,6 +30,23 @@ async function trees(): Promise<void> {
 main().catch((err: warden.SystemError) => console.error(err.code, err.errno, err.syscall));
 
 void trees;
+async function ports(): Promise<void> {
+  const port: number = await warden.findFreePort({ port: 5000, host: 'localhost', range: [5000, 5100], exclude: [5001] });
+  const anyPort: number = await warden.findFreePort();
+  const free: boolean = await warden.isPortFree(port, '127.0.0.1');
+  const ac = new AbortController();
+  await warden.waitForPort(port, { host: 'localhost', timeoutMs: 10000, signal: ac.signal, pid: process.pid });
+  await warden.waitForPort(anyPort).catch((err: warden.WaitForPortError) => console.error(err.code, err.address, err.port, err.pid));
+  const owner: warden.PortOwner | null = await warden.portOwner(port, { protocol: 'udp', host: '::1' });
+  if (owner) {
+    const pid: number | null = owner.pid;
+    const name: string | null = owner.name;
+    const state: warden.SocketState = owner.state;
+    console.log(pid, name, owner.address, state, free);
+  }
+}
+
+ports().catch(() => {});
 
 async function firewall(): Promise<void> {
   const status: warden.FirewallStatus = await warden.checkFirewall({

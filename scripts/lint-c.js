@@ -1,0 +1,26 @@
+'use strict';
+// npm run lint:c — the C sources are clang-format clean (.clang-format) and
+// cppcheck clean (warnings, portability, performance). Installs the tools
+// with apt-get when they are missing.
+
+const fs = require('fs');
+const path = require('path');
+const { root, run, ensurePrograms } = require('./lib/toolchain');
+
+function main() {
+  ensurePrograms([{ program: 'clang-format', pkg: 'clang-format' }, { program: 'cppcheck', pkg: 'cppcheck' }]);
+  const dir = path.join(root, 'binding');
+  const files = fs.readdirSync(dir).filter((f) => /\.[ch]$/.test(f)).map((f) => path.join(dir, f));
+  const fix = process.argv.includes('--fix');
+  run('clang-format', fix ? ['-i', ...files] : ['--dry-run', '--Werror', ...files]);
+  run('cppcheck', ['--quiet', '--error-exitcode=1', '--std=c11', '--enable=warning,portability,performance',
+    '--inline-suppr', '--suppress=missingIncludeSystem', `-I${dir}`, '-D__linux__', '-DBW_VERSION="0"', '-DBW_PLATFORM="linux"', '-DNAPI_VERSION=8', `-I${require('node-api-headers').include_dir}`, ...files.filter((f) => f.endsWith('.c'))]);
+  console.log(`lint:c: ${files.length} files clean`);
+}
+
+try {
+  main();
+} catch (err) {
+  console.error(`lint:c: ${err.message}`);
+  process.exit(1);
+}

@@ -1,0 +1,154 @@
+'use strict';
+// The published package (npm run test:pack, after npm run prebuild): the
+// tarball's file list, an install without CMake or a compiler on PATH that
+// uses the prebuild, the one-line error when a source build is impossible,
+// the win32 prebuild from the tarball in a host named electron.exe under
+// Wine, and loading from an Electron app.asar.unpacked folder.
+
+const assert = require('assert');
+const { spawnSync } = require('child_process');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+
+const root = path.resolve(__dirname, '..', '..');
+const { which } = require('../../scripts/lib/toolchain');
+
+const EXPECTED = [
+  'CMakeLists.txt', 'README.md', 'index.d.ts', 'package.json', 'scripts/install.js',
+  'prebuilds/linux-x64/backend_warden.node', 'prebuilds/linux-x64/backend_warden_supervisor',
+  'prebuilds/win32-x64/backend_warden.node',
+];
+
+describe('package', function () {
+  let work;
+  let tarball;
+  let files;
+  let bin; // a PATH holding node alone: no cmake, no compiler
+  const npmCli = fs.realpathSync(which('npm'));
+
+  before(function () {
+    work = fs.mkdtempSync(path.join(os.tmpdir(), 'bw-pack-'));
+    const r = spawnSync('npm', ['pack', '--json', '--pack-destination', work], { cwd: root, encoding: 'utf8' });
+    assert.strictEqual(r.status, 0, r.stderr);
+    const info = JSON.parse(r.stdout)[0];
+    tarball = path.join(work, info.filename);
+    files = info.files.map((f) => f.path).sort();
+    bin = path.join(work, 'bin');
+    fs.mkdirSync(bin);
+    fs.copyFileSync(process.execPath, path.join(bin, 'node'));
+    fs.chmodSync(path.join(bin, 'node'), 0o755);
+    // npm runs lifecycle scripts with sh, looked up in PATH.
+    fs.symlinkSync(fs.realpathSync('/bin/sh'), path.join(bin, 'sh'));
+  });
+
+  after(function () {
+    if (work) fs.rmSync(work, { recursive: true, force: true });
+  });
+
+  it('holds lib/, binding/, the prebuilds, CMakeLists.txt, index.d.ts and the README — no tests, benches or build folders', function () {
+    const expected = [...EXPECTED];
+    for (const dir of ['lib', 'binding']) {
+      for (const f of fs.readdirSync(path.join(root, dir))) expected.push(`${dir}/${f}`);
+    }
+    assert.deepStrictEqual(files, expected.sort());
+  });
+
+  describe('installed into a fresh project with no CMake or compiler on PATH', function () {
+    let project;
+    let installed;
+    // The caller's environment (certificates, proxies) with PATH holding node
+    // alone, and none of the outer npm run's npm_* settings.
+    const env = () => {
+      const e = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k)));
+      return { ...e, PATH: bin, npm_config_update_notifier: 'false' };
+    };
+
+    before(function () {
+      for (const tool of ['cmake', 'cc', 'gcc', 'make']) assert.strictEqual(fs.existsSync(path.join(bin, tool)), false);
+      project = path.join(work, 'app');
+      fs.mkdirSync(project);
+      fs.writeFileSync(path.join(project, 'package.json'), '{ "name": "app", "version": "1.0.0", "private": true }\n');
+      const r = spawnSync(path.join(bin, 'node'), [npmCli, 'install', '--no-audit', '--no-fund', '--foreground-scripts', tarball], {
+        cwd: project, env: env(), encoding: 'utf8',
+      });
+      installed = { status: r.status, output: `${r.stdout}\n${r.stderr}` };
+    });
+
+    it('installs from the prebuild and compiles nothing', function () {
+      assert.strictEqual(installed.status, 0, installed.output);
+      assert.doesNotMatch(installed.output, /cmake|Building C/i);
+      assert.strictEqual(fs.existsSync(path.join(project, 'node_modules', 'backend-warden', 'build')), false);
+    });
+
+    it('loads the prebuild and makes real calls (listTree, spawnTree with the prebuilt supervisor)', function () {
+      const code = `const w = require('backend-warden');
+        (async () => {
+          const tree = await w.listTree(process.pid);
+          const child = w.spawnTree(process.execPath, ['-e', 'process.exitCode = 3']);
+          const { code } = await child.exited;
+          console.log(JSON.stringify({ root: tree[0].pid === process.pid, code, path: w.nativeInfo().path }));
+        })();`;
+      const r = spawnSync(path.join(bin, 'node'), ['-e', code], { cwd: project, env: env(), encoding: 'utf8' });
+      assert.strictEqual(r.status, 0, r.stderr);
+      const out = JSON.parse(r.stdout);
+      assert.deepStrictEqual([out.root, out.code], [true, 3]);
+      assert.match(out.path, /prebuilds[\\/]linux-x64[\\/]backend_warden\.node$/);
+    });
+
+    it('without a fitting prebuild, the source build fails with one line naming what is missing', function () {
+      const pkgDir = path.join(project, 'node_modules', 'backend-warden');
+      const pre = path.join(pkgDir, 'prebuilds', 'linux-x64');
+      fs.renameSync(pre, `${pre}.off`);
+      try {
+        const r = spawnSync(path.join(bin, 'node'), ['scripts/install.js'], { cwd: pkgDir, env: env(), encoding: 'utf8' });
+        assert.strictEqual(r.status, 1);
+        const last = r.stderr.trim().split('\n').pop();
+        assert.match(last, /^backend-warden: no prebuilt binary for linux-x64 and the source build failed: missing CMake .*\.$/);
+      } finally {
+        fs.renameSync(`${pre}.off`, pre);
+      }
+    });
+  });
+
+  it('loads from an Electron app.asar.unpacked folder, supervisor included, when required through app.asar', function () {
+    // Electron serves JS from inside app.asar; the OS can only load the .node
+    // file and run the supervisor from app.asar.unpacked (asarUnpack).
+    const resources = path.join(work, 'resources');
+    const packed = path.join(resources, 'app.asar', 'node_modules', 'backend-warden');
+    const unpacked = path.join(resources, 'app.asar.unpacked', 'node_modules', 'backend-warden');
+    const r0 = spawnSync('tar', ['xzf', tarball, '-C', work], { encoding: 'utf8' });
+    assert.strictEqual(r0.status, 0, r0.stderr);
+    fs.mkdirSync(path.dirname(packed), { recursive: true });
+    fs.mkdirSync(path.dirname(unpacked), { recursive: true });
+    fs.cpSync(path.join(work, 'package'), packed, { recursive: true });
+    fs.rmSync(path.join(packed, 'prebuilds'), { recursive: true });
+    fs.cpSync(path.join(work, 'package', 'prebuilds'), path.join(unpacked, 'prebuilds'), { recursive: true });
+    const code = `const w = require(${JSON.stringify(packed)});
+      const child = w.spawnTree(process.execPath, ['-e', '0']);
+      child.exited.then(({ code }) => console.log(JSON.stringify({ code, path: w.nativeInfo().path })));`;
+    const r = spawnSync(process.execPath, ['-e', code], { encoding: 'utf8' });
+    assert.strictEqual(r.status, 0, r.stderr);
+    const out = JSON.parse(r.stdout);
+    assert.strictEqual(out.code, 0);
+    assert.ok(out.path.startsWith(unpacked), out.path);
+  });
+
+  it('the win32 prebuild from the tarball loads in a host named electron.exe under Wine', function () {
+    const { ensureWindowsNode, runUnderWine } = require('../../scripts/test-win');
+    const app = path.join(work, 'winapp');
+    const r0 = spawnSync('tar', ['xzf', tarball, '-C', work], { encoding: 'utf8' });
+    assert.strictEqual(r0.status, 0, r0.stderr);
+    fs.mkdirSync(path.join(app, 'node_modules'), { recursive: true });
+    fs.cpSync(path.join(work, 'package'), path.join(app, 'node_modules', 'backend-warden'), { recursive: true });
+    const electron = path.join(app, 'electron.exe');
+    fs.copyFileSync(ensureWindowsNode(), electron);
+    fs.writeFileSync(path.join(app, 'main.js'), `const w = require('backend-warden');
+      w.listTree(process.pid).then((t) => console.log(JSON.stringify({ exe: process.execPath, name: t[0].name, path: w.nativeInfo().path })));`);
+    const r = runUnderWine(electron, ['main.js'], { cwd: app });
+    assert.strictEqual(r.status, 0, r.output);
+    const out = JSON.parse(r.output.trim().split('\n').pop());
+    assert.match(out.name, /^electron\.exe$/i);
+    assert.match(out.path, /prebuilds[\\/]win32-x64[\\/]backend_warden\.node$/);
+  });
+});
