@@ -39,6 +39,18 @@ function requireFresh(file) {
   return require(file);
 }
 
+// GET url → { status, body }. (Not fetch: undici cannot connect under Wine.)
+function httpGet(url) {
+  return new Promise((resolve, reject) => {
+    require('http').get(url, { agent: false }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c) => { body += c; });
+      res.on('end', () => resolve({ status: res.statusCode, body }));
+    }).on('error', reject);
+  });
+}
+
 // Just enough DOM for renderer.js.
 function fakeDocument() {
   const elements = new Map();
@@ -108,8 +120,8 @@ describe('examples/electron', function () {
     assert.ok(fs.existsSync(path.join(userData, 'backend.pid')), 'the pid file is written');
 
     const status = main.backend.status();
-    const res = await fetch(`${status.url}/api/hello`);
-    assert.strictEqual((await res.json()).hello, 'from the backend');
+    const res = await httpGet(`${status.url}/api/hello`);
+    assert.strictEqual(JSON.parse(res.body).hello, 'from the backend');
 
     // The preload, in the window's renderer.
     const bridge = new FakeContextBridge();

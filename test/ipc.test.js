@@ -37,7 +37,9 @@ describe('registerIpcHandlers', function () {
   function newBackend(options = {}) {
     backend = new Backend({
       command: process.execPath, args: [fixture('backend-server.js')], readiness: { path: '/health' },
-      stopTimeoutMs: 3000, name: 'api', ...options,
+      stopTimeoutMs: 3000, name: 'api',
+      shutdown: { path: '/shutdown' }, // a graceful stop on Windows too
+      ...options,
     });
     return backend;
   }

@@ -79,6 +79,7 @@ describe('preload', function () {
       backend = new Backend({
         command: process.execPath, args: [fixture('backend-server.js')], readiness: { path: '/health' },
         stopTimeoutMs: 3000, name: 'api',
+        shutdown: { path: '/shutdown' }, // a graceful stop on Windows too
       });
       ipcMain = new FakeIpcMain();
       dispose = registerIpcHandlers(ipcMain, backend);
