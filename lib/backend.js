@@ -368,7 +368,7 @@ class Backend extends EventEmitter {
       const owner = await portOwner(preferred, { host, protocol: 'tcp' }).catch(() => null);
       let who = 'another process';
       if (owner && owner.pid) who = `${owner.name || 'a process'} (pid ${owner.pid})`;
-      else if (owner) who = 'a process this user may not inspect';
+      else if (owner) who = 'a process the system does not name (another user\'s, or hidden by the OS)';
       this._log.warn(`[backend-warden] ${name}: port ${preferred} is held by ${who}; using port ${port} instead`);
     }
     return port;
