@@ -480,10 +480,15 @@ export type BackendState = 'idle' | 'starting' | 'running' | 'stopping' | 'stopp
 
 /** A console-like logger; missing methods fall back to `log`, else stay silent. */
 export interface BackendLogger {
+  /** Every output line of the backend, HTTP shutdown results. */
   debug?(...args: any[]): void;
+  /** Ready, left-over backends stopped. */
   info?(...args: any[]): void;
+  /** Port fallbacks (naming the holder), unexpected exits, restarts, forced stops, rejected IPC calls. */
   warn?(...args: any[]): void;
+  /** Failed starts, crashes, background failures nobody listens for. */
   error?(...args: any[]): void;
+  /** Fallback for any missing method. */
   log?(...args: any[]): void;
 }
 
@@ -499,6 +504,7 @@ export interface BackendPortSpec {
 export interface BackendHttpReadiness {
   /** Path starting with `/`, e.g. `'/health'`. */
   path: string;
+  /** Ignored: the HTTP probe always waits for the port first. */
   tcp?: boolean;
   /** Overrides {@link BackendOptions.timeoutMs}. */
   timeoutMs?: number;
@@ -506,7 +512,9 @@ export interface BackendHttpReadiness {
 
 /** Ready when a TCP connect to the port succeeds. */
 export interface BackendTcpReadiness {
+  /** Must be `true`. */
   tcp: true;
+  /** Absent: with a path it is an HTTP readiness. */
   path?: undefined;
   /** Overrides {@link BackendOptions.timeoutMs}. */
   timeoutMs?: number;
@@ -582,6 +590,7 @@ export interface BackendStartOptions {
 export interface BackendStartResult {
   /** `http://127.0.0.1:PORT` or `http://[::1]:PORT`; `null` with `port: false`. */
   url: string | null;
+  /** The chosen port; `null` with `port: false`. */
   port: number | null;
   /** PID of the backend's root process. */
   pid: number;
@@ -595,12 +604,15 @@ export interface BackendStopResult {
 }
 
 export interface BackendRestartResult {
+  /** `true` (a failed restart rejects); kept for apps that check it. */
   success: boolean;
+  /** The new URL (the same port when it was still free). */
   url: string | null;
 }
 
 /** How the backend's root process ended. */
 export interface BackendExit {
+  /** PID of the root process that exited. */
   pid: number | null;
   /** Exit code; `null` when killed by a signal. */
   code: number | null;
@@ -616,12 +628,15 @@ export interface BackendExit {
 
 /** An error as it crosses IPC: a plain object. */
 export interface BackendErrorInfo {
+  /** Node-style code: `ENOENT`, `ETIMEDOUT`, `ERR_BACKEND_EXITED`, `ERR_BACKEND_WARDEN_UNTRUSTED_SENDER`, … */
   code: string;
+  /** One line or more (a start failure quotes the backend's last output). */
   message: string;
 }
 
 /** The snapshot `status()` returns and the `status` event carries; plain data, safe to send over IPC. */
 export interface BackendStatus {
+  /** `options.name`. */
   name: string;
   state: BackendState;
   /** `state === 'running'`. */
@@ -638,6 +653,7 @@ export interface BackendStatus {
   startedAt: number | null;
   /** While running; else 0. */
   uptimeMs: number;
+  /** The last exit of a root process, expected or not. */
   lastExit: BackendExit | null;
   /** The last failure (a failed start, an unexpected exit); cleared when ready. */
   lastError: BackendErrorInfo | null;
@@ -651,21 +667,27 @@ export interface BackendStartingEvent {
 export interface BackendRestartingEvent {
   /** `'crash'`: automatic; `'requested'`: `restart()`. */
   reason: 'crash' | 'requested';
+  /** The n-th automatic restart since the last `start()`/`restart()`; 0 when requested. */
   attempt: number;
   /** Back-off before the attempt, in ms. */
   delayMs: number;
+  /** The exit that caused it (automatic), or the last one. */
   lastExit: BackendExit | null;
 }
 
 export interface BackendCrashedEvent extends BackendExit {
   /** Automatic restarts made before giving up. */
   restarts: number;
+  /** The last failure (`ERR_BACKEND_EXITED`, or a failed restart's error). */
   error: BackendErrorInfo | null;
 }
 
 export interface BackendStoppedEvent {
+  /** `stop()`, `stopSync()`, a clean exit (code 0), a failed start, or a start aborted by its signal. */
   reason: 'stop' | 'stopSync' | 'exit' | 'start-failed' | 'aborted';
+  /** Nothing of the tree survived. */
   success: boolean;
+  /** The tree had to be killed. */
   forced: boolean;
 }
 
@@ -702,6 +724,7 @@ export declare class Backend extends EventEmitter {
   constructor(options: BackendOptions);
   /** `options.name`, or the command's file name. */
   readonly name: string;
+  /** The current state; `status().state`. */
   readonly state: BackendState;
   /**
    * Starts the backend (a no-op when running; joins a start in progress). Rejects with
@@ -738,6 +761,7 @@ export declare class Backend extends EventEmitter {
 
 /** The parts of Electron's `ipcMain` that {@link registerIpcHandlers} uses. */
 export interface IpcMainLike {
+  /** Must throw when the channel already has a handler, as Electron's does. */
   handle(channel: string, listener: (event: any, ...args: any[]) => unknown): void;
   removeHandler(channel: string): void;
 }
@@ -777,13 +801,19 @@ export function registerIpcHandlers(ipcMain: IpcMainLike, backend: Backend, opti
  * error codes, or `ERR_BACKEND_WARDEN_IPC` when the main process does not answer.
  */
 export interface BackendBridge {
+  /** {@link Backend.start}: `{ success, url, port, pid }`. */
   start(): Promise<BackendStartResult & { success: boolean }>;
+  /** {@link Backend.restart}: `{ success, url }`. */
   restart(): Promise<BackendRestartResult>;
+  /** {@link Backend.stop}: `{ success, forced }`. */
   stop(): Promise<BackendStopResult>;
-  /** Includes the `{ running, port, url }` older apps read. */
+  /** {@link Backend.status}; includes the `{ running, port, url }` older apps read. */
   status(): Promise<BackendStatus>;
+  /** {@link Backend.checkFirewall}; includes `{ compatible, message, recommendation }`. */
   checkFirewall(): Promise<FirewallStatus>;
+  /** {@link Backend.getFirewallRule}: `{ exists, details? }`; `name` ≤ 256 characters. */
   getFirewallRule(options?: { name?: string }): Promise<FirewallRuleResult>;
+  /** {@link Backend.getFirewallCommand}: the command string; `name` ≤ 256 characters. */
   getFirewallCommand(options?: { name?: string }): Promise<string>;
   /** Calls `callback` with the current status soon, then on every change; returns unsubscribe. */
   onStatus(callback: (status: BackendStatus) => void): () => void;
@@ -794,18 +824,23 @@ export interface BackendBridge {
  * `declare global { interface Window extends BackendWindow {} }`.
  */
 export interface BackendWindow {
+  /** What {@link exposeBackend} put there (default key). */
   backend: BackendBridge;
 }
 
 /** The parts of Electron's `contextBridge` that {@link exposeBackend} uses. */
 export interface ContextBridgeLike {
+  /** Puts `api` on the page's `window[apiKey]`. */
   exposeInMainWorld(apiKey: string, api: any): void;
 }
 
 /** The parts of Electron's `ipcRenderer` that {@link exposeBackend} uses. */
 export interface IpcRendererLike {
+  /** Calls the main process's handler. */
   invoke(channel: string, ...args: any[]): Promise<any>;
+  /** Status pushes arrive here. */
   on(channel: string, listener: (event: any, ...args: any[]) => void): unknown;
+  /** `unsubscribe()` of `onStatus` uses it. */
   removeListener(channel: string, listener: (...args: any[]) => void): unknown;
 }
 
