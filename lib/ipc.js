@@ -223,7 +223,15 @@ function registerIpcHandlers(ipcMain, backend, options) {
   const statusChannel = `${prefix}:status-changed`;
   const onStatus = (status) => {
     const plain = toPlain(status);
-    for (const wc of targets()) {
+    let list;
+    try {
+      list = targets();
+    } catch (err) {
+      // The app's windows() threw: never let that reach the Backend's emit().
+      log.warn(`[backend-warden] ipc: options.windows() failed: ${err.message}`);
+      return;
+    }
+    for (const wc of list) {
       try {
         wc.send(statusChannel, plain);
       } catch (err) {

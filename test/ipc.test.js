@@ -290,5 +290,13 @@ describe('registerIpcHandlers', function () {
       assert.deepStrictEqual(w2.webContents.sent, []);
       assert.deepStrictEqual(w3.webContents.sent, []);
     });
+
+    it('a windows() function that throws is logged and does not disturb the backend', async function () {
+      const logger = captureLogger();
+      dispose = registerIpcHandlers(ipcMain, backend, { logger, windows: () => { throw new Error('no windows yet'); } });
+      await backend.start();
+      assert.strictEqual(backend.status().state, 'running');
+      assert.ok(logger.lines.some((l) => l.includes('no windows yet')), logger.lines.join('\n'));
+    });
   });
 });
