@@ -460,3 +460,402 @@ export interface FirewallCommandOptions {
  * Command Prompt (cmd.exe) opened as administrator. For the user to run; the library never runs it.
  */
 export function firewallCommand(options: FirewallCommandOptions): string;
+
+// --- Backend and Electron integration ---
+
+import { EventEmitter } from 'events';
+
+/**
+ * Where a {@link Backend} is in its lifecycle:
+ * - `idle`: constructed, never started;
+ * - `starting`: choosing a port, spawning, waiting for readiness, or waiting out the back-off
+ *   before an automatic restart;
+ * - `running`: ready (the readiness probe passed);
+ * - `stopping`: a stop (or the stop half of a restart) is under way;
+ * - `stopped`: stopped on request, by `stopSync()`, after a failed or aborted start, or after
+ *   the backend exited on its own with code 0;
+ * - `crashed`: exited unexpectedly and automatic restarts are off or used up.
+ */
+export type BackendState = 'idle' | 'starting' | 'running' | 'stopping' | 'stopped' | 'crashed';
+
+/** A console-like logger; missing methods fall back to `log`, else stay silent. */
+export interface BackendLogger {
+  /** Every output line of the backend, HTTP shutdown results. */
+  debug?(...args: any[]): void;
+  /** Ready, left-over backends stopped. */
+  info?(...args: any[]): void;
+  /** Port fallbacks (naming the holder), unexpected exits, restarts, forced stops, rejected IPC calls. */
+  warn?(...args: any[]): void;
+  /** Failed starts, crashes, background failures nobody listens for. */
+  error?(...args: any[]): void;
+  /** Fallback for any missing method. */
+  log?(...args: any[]): void;
+}
+
+/** A preferred port with a fallback range. */
+export interface BackendPortSpec {
+  /** Tried first; `0` or absent = none (the last port used is tried first on restarts). */
+  preferred?: number;
+  /** `[min, max]` (1–65535) searched next; then any port the OS assigns. `[p, p]` pins `p`. */
+  range?: [number, number];
+}
+
+/** Ready when `GET path` answers 2xx (after the port accepts connections). */
+export interface BackendHttpReadiness {
+  /** Path starting with `/`, e.g. `'/health'`. */
+  path: string;
+  /** Ignored: the HTTP probe always waits for the port first. */
+  tcp?: boolean;
+  /** Overrides {@link BackendOptions.timeoutMs}. */
+  timeoutMs?: number;
+}
+
+/** Ready when a TCP connect to the port succeeds. */
+export interface BackendTcpReadiness {
+  /** Must be `true`. */
+  tcp: true;
+  /** Absent: with a path it is an HTTP readiness. */
+  path?: undefined;
+  /** Overrides {@link BackendOptions.timeoutMs}. */
+  timeoutMs?: number;
+}
+
+/** The HTTP request a stop tries first, before any signal. */
+export interface BackendShutdownRequest {
+  /** Path starting with `/`, e.g. `'/shutdown'`. */
+  path: string;
+  /** Upper-case HTTP method; default `'POST'`. */
+  method?: string;
+  /** How long to wait for an answer; default 5000 (and never more than `stopTimeoutMs`). */
+  timeoutMs?: number;
+}
+
+/** Automatic restarts after unexpected exits. */
+export interface BackendRestartPolicy {
+  /** Restarts allowed within `windowMs` before giving up (state `crashed`); default 3. */
+  maxRestarts?: number;
+  /** Sliding window for `maxRestarts`, in ms; default 60000. A backend that stayed up longer starts a fresh count. */
+  windowMs?: number;
+  /** Delay before the first restart, doubled for each further one; default 1000. */
+  backoffMs?: number;
+  /** Upper bound of the delay; default 30000. */
+  maxBackoffMs?: number;
+}
+
+/** Options of `new Backend(options)`; all validated in the constructor. */
+export interface BackendOptions {
+  /** Absolute path of the executable (no shell, no PATH lookup). Required. */
+  command: string;
+  /** Arguments; every `{port}` is replaced by the chosen port. */
+  args?: readonly string[];
+  /** Working directory of the backend. */
+  cwd?: string;
+  /** Variables merged over `process.env`; `undefined` or `null` removes an inherited one. */
+  env?: Record<string, string | number | boolean | undefined | null>;
+  /** For logs, errors and the default firewall rule name; default: the command's file name. */
+  name?: string;
+  /** IP address the backend listens on; default `'127.0.0.1'`. Not `'localhost'`: URLs use the literal address. */
+  host?: string;
+  /** A port (tried first, then any free one), `0`/absent = any free port, a {@link BackendPortSpec}, or `false` for none. */
+  port?: number | BackendPortSpec | false;
+  /** Environment variable that carries the port; default `'PORT'`; `false` = none. */
+  portEnv?: string | false;
+  /** Default `{ tcp: true }` with a port, `false` without: ready once spawned. */
+  readiness?: BackendHttpReadiness | BackendTcpReadiness | false;
+  /** How long a start waits for readiness before `ETIMEDOUT`; default 30000. */
+  timeoutMs?: number;
+  /** HTTP request tried first on stop; default none. */
+  shutdown?: BackendShutdownRequest | false;
+  /** Grace period of a stop (shutdown request and polite signal) before force; default 10000. */
+  stopTimeoutMs?: number;
+  /** How long to wait for a forced kill to finish before giving up with survivors; default 5000. */
+  killTimeoutMs?: number;
+  /** Restart policy: `true`/absent = the defaults, `false` = never restart. */
+  restart?: BackendRestartPolicy | boolean;
+  /** File recording `{ pid, startTime, port }` of the running backend, to stop a left-over one on the next start. */
+  pidFile?: string;
+  /** Force-kill the tree with `stopSync()` when the host process exits; default `true`. */
+  stopOnExit?: boolean;
+  /** Where the Backend logs; default silent. */
+  logger?: BackendLogger;
+}
+
+/** Options of {@link Backend.start}. */
+export interface BackendStartOptions {
+  /** Aborts the start in progress: the backend is stopped and the start rejects with an `AbortError`. */
+  signal?: AbortSignal;
+}
+
+/** What {@link Backend.start} resolves to, and the `ready` event's argument. */
+export interface BackendStartResult {
+  /** `http://127.0.0.1:PORT` or `http://[::1]:PORT`; `null` with `port: false`. */
+  url: string | null;
+  /** The chosen port; `null` with `port: false`. */
+  port: number | null;
+  /** PID of the backend's root process. */
+  pid: number;
+}
+
+export interface BackendStopResult {
+  /** `true` when the whole tree is gone. */
+  success: boolean;
+  /** `true` when the grace period ran out and the tree was killed. */
+  forced: boolean;
+}
+
+export interface BackendRestartResult {
+  /** `true` (a failed restart rejects); kept for apps that check it. */
+  success: boolean;
+  /** The new URL (the same port when it was still free). */
+  url: string | null;
+}
+
+/** How the backend's root process ended. */
+export interface BackendExit {
+  /** PID of the root process that exited. */
+  pid: number | null;
+  /** Exit code; `null` when killed by a signal. */
+  code: number | null;
+  /** e.g. `'SIGKILL'`; `null` for a normal exit. */
+  signal: string | null;
+  /** When (ms since the epoch). */
+  at: number;
+  /** How long it ran, in ms. */
+  uptimeMs: number;
+  /** `true` when a stop or restart caused it. */
+  expected: boolean;
+}
+
+/** An error as it crosses IPC: a plain object. */
+export interface BackendErrorInfo {
+  /** Node-style code: `ENOENT`, `ETIMEDOUT`, `ERR_BACKEND_EXITED`, `ERR_BACKEND_WARDEN_UNTRUSTED_SENDER`, … */
+  code: string;
+  /** One line or more (a start failure quotes the backend's last output). */
+  message: string;
+}
+
+/** The snapshot `status()` returns and the `status` event carries; plain data, safe to send over IPC. */
+export interface BackendStatus {
+  /** `options.name`. */
+  name: string;
+  state: BackendState;
+  /** `state === 'running'`. */
+  running: boolean;
+  /** PID of the current root process (starting or running), else `null`. */
+  pid: number | null;
+  /** Port of the current process (starting or running), else `null`. */
+  port: number | null;
+  /** Only while running. */
+  url: string | null;
+  /** Automatic restarts since the last `start()`/`restart()`. */
+  restarts: number;
+  /** When it became ready (ms since the epoch), while running. */
+  startedAt: number | null;
+  /** While running; else 0. */
+  uptimeMs: number;
+  /** The last exit of a root process, expected or not. */
+  lastExit: BackendExit | null;
+  /** The last failure (a failed start, an unexpected exit); cleared when ready. */
+  lastError: BackendErrorInfo | null;
+}
+
+export interface BackendStartingEvent {
+  /** 0 for a requested start, n for the n-th automatic restart. */
+  attempt: number;
+}
+
+export interface BackendRestartingEvent {
+  /** `'crash'`: automatic; `'requested'`: `restart()`. */
+  reason: 'crash' | 'requested';
+  /** The n-th automatic restart since the last `start()`/`restart()`; 0 when requested. */
+  attempt: number;
+  /** Back-off before the attempt, in ms. */
+  delayMs: number;
+  /** The exit that caused it (automatic), or the last one. */
+  lastExit: BackendExit | null;
+}
+
+export interface BackendCrashedEvent extends BackendExit {
+  /** Automatic restarts made before giving up. */
+  restarts: number;
+  /** The last failure (`ERR_BACKEND_EXITED`, or a failed restart's error). */
+  error: BackendErrorInfo | null;
+}
+
+export interface BackendStoppedEvent {
+  /** `stop()`, `stopSync()`, a clean exit (code 0), a failed start, or a start aborted by its signal. */
+  reason: 'stop' | 'stopSync' | 'exit' | 'start-failed' | 'aborted';
+  /** Nothing of the tree survived. */
+  success: boolean;
+  /** The tree had to be killed. */
+  forced: boolean;
+}
+
+/** Event names and listener arguments of a {@link Backend}. */
+export interface BackendEvents {
+  /** A start attempt begins (after any back-off). */
+  starting: [event: BackendStartingEvent];
+  /** The readiness probe passed. */
+  ready: [info: BackendStartResult];
+  /** One whole line the backend wrote to stdout. */
+  stdout: [line: string];
+  /** One whole line the backend wrote to stderr. */
+  stderr: [line: string];
+  /** The root process exited (expected or not). */
+  exit: [exit: BackendExit];
+  /** A restart is scheduled (automatic) or begins (requested). */
+  restarting: [event: BackendRestartingEvent];
+  /** Unexpected exit with restarts off or used up. */
+  crashed: [event: BackendCrashedEvent];
+  /** The state became `stopped`. */
+  stopped: [event: BackendStoppedEvent];
+  /** Every state change. */
+  status: [status: BackendStatus];
+  /** Background failures with no promise to reject (a failed automatic restart, a pid file write); logged instead when nobody listens. */
+  error: [error: Error];
+}
+
+/**
+ * One backend process tree: started, probed for readiness, restarted after crashes with
+ * back-off, stopped gracefully first and by force when needed. Concurrent calls are serialised;
+ * `stop()` wins over a start or restart in progress.
+ */
+export declare class Backend extends EventEmitter {
+  constructor(options: BackendOptions);
+  /** `options.name`, or the command's file name. */
+  readonly name: string;
+  /** The current state; `status().state`. */
+  readonly state: BackendState;
+  /**
+   * Starts the backend (a no-op when running; joins a start in progress). Rejects with
+   * `ENOENT`/`EACCES` (cannot spawn), `ERR_BACKEND_EXITED` (exited before ready, with `exitCode`,
+   * `signal` and the last `output`), `ETIMEDOUT` (not ready in time) or an `AbortError`.
+   */
+  start(options?: BackendStartOptions): Promise<BackendStartResult>;
+  /** Stops the whole tree (shutdown request, polite signal, force); idempotent; no restart afterwards. */
+  stop(): Promise<BackendStopResult>;
+  /** Stops, then starts; joins a start in progress. Rejects like `start()`. */
+  restart(): Promise<BackendRestartResult>;
+  /** Synchronous force-kill of the whole tree, for `process.on('exit')` and Electron's `will-quit`. */
+  stopSync(): void;
+  /** Stops and refuses further starts (`ERR_BACKEND_DISPOSED`). */
+  dispose(): Promise<BackendStopResult>;
+  /** A cheap snapshot; no system calls. */
+  status(): BackendStatus;
+  /** The Windows Firewall verdict for this backend's program, port and host. */
+  checkFirewall(): Promise<FirewallStatus>;
+  /** Rules for this backend's program, or for the rule `name`. */
+  getFirewallRule(options?: { name?: string }): Promise<FirewallRuleResult>;
+  /** The command that would allow this backend (rule name default: `name`); shown to the user, never run. */
+  getFirewallCommand(options?: { name?: string }): string;
+
+  on<K extends keyof BackendEvents>(event: K, listener: (...args: BackendEvents[K]) => void): this;
+  once<K extends keyof BackendEvents>(event: K, listener: (...args: BackendEvents[K]) => void): this;
+  off<K extends keyof BackendEvents>(event: K, listener: (...args: BackendEvents[K]) => void): this;
+  addListener<K extends keyof BackendEvents>(event: K, listener: (...args: BackendEvents[K]) => void): this;
+  removeListener<K extends keyof BackendEvents>(event: K, listener: (...args: BackendEvents[K]) => void): this;
+  prependListener<K extends keyof BackendEvents>(event: K, listener: (...args: BackendEvents[K]) => void): this;
+  prependOnceListener<K extends keyof BackendEvents>(event: K, listener: (...args: BackendEvents[K]) => void): this;
+  emit<K extends keyof BackendEvents>(event: K, ...args: BackendEvents[K]): boolean;
+}
+
+/** The parts of Electron's `ipcMain` that {@link registerIpcHandlers} uses. */
+export interface IpcMainLike {
+  /** Must throw when the channel already has a handler, as Electron's does. */
+  handle(channel: string, listener: (event: any, ...args: any[]) => unknown): void;
+  removeHandler(channel: string): void;
+}
+
+/** A `BrowserWindow` or `WebContents` to push status changes to. */
+export type StatusTarget =
+  | { webContents: { send(channel: string, ...args: any[]): void; isDestroyed?(): boolean; getURL?(): string }; isDestroyed?(): boolean }
+  | { send(channel: string, ...args: any[]): void; isDestroyed?(): boolean; getURL?(): string };
+
+export interface RegisterIpcHandlersOptions {
+  /** Channel prefix: channels are `<prefix>:start` … and `<prefix>:status-changed`; default `'backend'`. */
+  prefix?: string;
+  /**
+   * Origins (or URLs, reduced to their origin) whose frames may call; default `['file://']`.
+   * Pass the dev server's, e.g. `['http://localhost:5173']`, or a custom scheme's, `['app://bundle']`.
+   */
+  allowedOrigins?: readonly string[];
+  /** Where status changes go; default: every webContents that made an allowed call. */
+  windows?: readonly StatusTarget[] | (() => readonly StatusTarget[]);
+  /** Where rejected calls are logged (once each); default: the Backend's logger. */
+  logger?: BackendLogger;
+}
+
+/**
+ * Registers `ipcMain.handle` for `<prefix>:start`, `:restart`, `:stop`, `:status`,
+ * `:checkFirewall`, `:getFirewallRule` and `:getFirewallCommand`, checking the sender's origin
+ * and the arguments, and pushes every status change on `<prefix>:status-changed`. Throws
+ * `ERR_BACKEND_WARDEN_HANDLER_EXISTS` when a channel is taken. Returns `dispose()`, which
+ * removes exactly these handlers and listeners.
+ */
+export function registerIpcHandlers(ipcMain: IpcMainLike, backend: Backend, options?: RegisterIpcHandlersOptions): () => void;
+
+/**
+ * What the renderer sees as `window.backend` (see {@link exposeBackend}). Every method rejects
+ * with a plain {@link BackendErrorInfo}: `ERR_BACKEND_WARDEN_UNTRUSTED_SENDER`,
+ * `ERR_INVALID_ARG_TYPE`/`ERR_INVALID_ARG_VALUE`/`ERR_OUT_OF_RANGE`, the backend's own
+ * error codes, or `ERR_BACKEND_WARDEN_IPC` when the main process does not answer.
+ */
+export interface BackendBridge {
+  /** {@link Backend.start}: `{ success, url, port, pid }`. */
+  start(): Promise<BackendStartResult & { success: boolean }>;
+  /** {@link Backend.restart}: `{ success, url }`. */
+  restart(): Promise<BackendRestartResult>;
+  /** {@link Backend.stop}: `{ success, forced }`. */
+  stop(): Promise<BackendStopResult>;
+  /** {@link Backend.status}; includes the `{ running, port, url }` older apps read. */
+  status(): Promise<BackendStatus>;
+  /** {@link Backend.checkFirewall}; includes `{ compatible, message, recommendation }`. */
+  checkFirewall(): Promise<FirewallStatus>;
+  /** {@link Backend.getFirewallRule}: `{ exists, details? }`; `name` ≤ 256 characters. */
+  getFirewallRule(options?: { name?: string }): Promise<FirewallRuleResult>;
+  /** {@link Backend.getFirewallCommand}: the command string; `name` ≤ 256 characters. */
+  getFirewallCommand(options?: { name?: string }): Promise<string>;
+  /** Calls `callback` with the current status soon, then on every change; returns unsubscribe. */
+  onStatus(callback: (status: BackendStatus) => void): () => void;
+}
+
+/**
+ * Merge into the renderer's `Window`:
+ * `declare global { interface Window extends BackendWindow {} }`.
+ */
+export interface BackendWindow {
+  /** What {@link exposeBackend} put there (default key). */
+  backend: BackendBridge;
+}
+
+/** The parts of Electron's `contextBridge` that {@link exposeBackend} uses. */
+export interface ContextBridgeLike {
+  /** Puts `api` on the page's `window[apiKey]`. */
+  exposeInMainWorld(apiKey: string, api: any): void;
+}
+
+/** The parts of Electron's `ipcRenderer` that {@link exposeBackend} uses. */
+export interface IpcRendererLike {
+  /** Calls the main process's handler. */
+  invoke(channel: string, ...args: any[]): Promise<any>;
+  /** Status pushes arrive here. */
+  on(channel: string, listener: (event: any, ...args: any[]) => void): unknown;
+  /** `unsubscribe()` of `onStatus` uses it. */
+  removeListener(channel: string, listener: (...args: any[]) => void): unknown;
+}
+
+export interface ExposeBackendOptions {
+  /** Property of `window`; default `'backend'`. */
+  key?: string;
+  /** Must match `registerIpcHandlers`; default `'backend'`. */
+  prefix?: string;
+}
+
+/**
+ * Preload: `contextBridge.exposeInMainWorld(key, createBackendApi(ipcRenderer, { prefix }))`.
+ * Also `require('backend-warden/preload')`, which requires nothing else (sandbox-safe when bundled or copied).
+ */
+export function exposeBackend(contextBridge: ContextBridgeLike, ipcRenderer: IpcRendererLike, options?: ExposeBackendOptions): BackendBridge;
+
+/** The {@link BackendBridge} object alone, for apps that expose it inside their own, e.g. `window.electron.backend`. */
+export function createBackendApi(ipcRenderer: IpcRendererLike, options?: { prefix?: string }): BackendBridge;

@@ -5,6 +5,9 @@ const { processInfo, listTree, killTree, killTreeSync, spawnTree } = require('./
 const { findFreePort, isPortFree, waitForPort, portOwner } = require('./ports');
 const { checkFirewall, firewallRule, firewallCommand } = require('./firewall');
 const { binding } = require('./native');
+const { Backend } = require('./backend');
+const { registerIpcHandlers } = require('./ipc');
+const { exposeBackend, createBackendApi } = require('./preload');
 
 function nativeInfo() {
   const b = binding();
@@ -18,6 +21,10 @@ module.exports = {
   killTreeSync,
   spawnTree,
   nativeInfo,
+  Backend,
+  registerIpcHandlers,
+  exposeBackend,
+  createBackendApi,
   findFreePort,
   isPortFree,
   waitForPort,

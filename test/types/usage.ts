@@ -70,3 +70,97 @@ async function firewall(): Promise<void> {
 }
 
 firewall().catch((err: warden.SystemError) => console.error(err.code, err.hresult));
+
+// --- Backend and Electron integration ---
+
+async function backendLifecycle(): Promise<void> {
+  const backend = new warden.Backend({
+    command: 'C:\\Program Files\\My App\\resources\\backend\\MyApp.Api.exe',
+    args: ['--urls', 'http://127.0.0.1:{port}'],
+    env: { ASPNETCORE_ENVIRONMENT: 'Production', DOTNET_gcServer: 0, UNSET_ME: undefined },
+    port: { preferred: 5000, range: [5000, 5100] },
+    portEnv: 'ASPNETCORE_HTTP_PORTS',
+    readiness: { path: '/health', timeoutMs: 20000 },
+    shutdown: { path: '/shutdown', method: 'POST' },
+    stopTimeoutMs: 5000,
+    killTimeoutMs: 2000,
+    restart: { maxRestarts: 3, windowMs: 60000, backoffMs: 500, maxBackoffMs: 8000 },
+    pidFile: '/tmp/api.pid',
+    stopOnExit: true,
+    logger: console,
+    name: 'api',
+  });
+  new warden.Backend({ command: '/usr/bin/python3', port: false, readiness: false, restart: false });
+  new warden.Backend({ command: '/usr/bin/python3', port: 0, readiness: { tcp: true } });
+
+  backend.on('ready', (info: warden.BackendStartResult) => console.log(info.url, info.port, info.pid));
+  backend.on('stderr', (line: string) => console.error(line));
+  backend.on('status', (s: warden.BackendStatus) => console.log(s.state, s.running, s.url, s.restarts));
+  backend.on('crashed', (e: warden.BackendCrashedEvent) => console.log(e.code, e.signal, e.restarts, e.error?.code));
+  backend.once('restarting', (e: warden.BackendRestartingEvent) => console.log(e.attempt, e.delayMs, e.reason));
+  backend.on('exit', (e: warden.BackendExit) => console.log(e.code, e.expected));
+  backend.on('stopped', (e: warden.BackendStoppedEvent) => console.log(e.reason, e.forced));
+  backend.on('error', (err: Error) => console.error(err.message));
+
+  const ac = new AbortController();
+  const { url, port, pid }: warden.BackendStartResult = await backend.start({ signal: ac.signal });
+  const state: warden.BackendState = backend.status().state;
+  const restarted: warden.BackendRestartResult = await backend.restart();
+  const fw: warden.FirewallStatus = await backend.checkFirewall();
+  const rule: warden.FirewallRuleResult = await backend.getFirewallRule({ name: 'api' });
+  const cmd: string = backend.getFirewallCommand();
+  const stopped: warden.BackendStopResult = await backend.stop();
+  process.on('exit', () => backend.stopSync());
+  await backend.dispose();
+  console.log(url, port, pid, state, restarted.success, fw.compatible, rule.exists, cmd, stopped.forced);
+}
+
+void backendLifecycle;
+
+// Electron's objects, reduced to what the helpers use (no electron types here).
+declare const ipcMain: { handle(channel: string, fn: (event: any, ...args: any[]) => unknown): void; removeHandler(channel: string): void };
+declare const mainWindow: { webContents: { send(channel: string, ...args: any[]): void }; isDestroyed(): boolean };
+declare const contextBridge: { exposeInMainWorld(key: string, api: any): void };
+declare const ipcRenderer: {
+  invoke(channel: string, ...args: any[]): Promise<any>;
+  on(channel: string, listener: (event: unknown, ...args: any[]) => void): unknown;
+  removeListener(channel: string, listener: (...args: any[]) => void): unknown;
+};
+
+function mainProcess(backend: warden.Backend): void {
+  const dispose: () => void = warden.registerIpcHandlers(ipcMain, backend, {
+    prefix: 'backend',
+    allowedOrigins: ['file://', 'http://localhost:5173'],
+    windows: () => [mainWindow],
+  });
+  dispose();
+}
+
+function preloadScript(): void {
+  const api: warden.BackendBridge = warden.exposeBackend(contextBridge, ipcRenderer, { key: 'backend', prefix: 'backend' });
+  contextBridge.exposeInMainWorld('electron', { backend: warden.createBackendApi(ipcRenderer) });
+  void api;
+}
+
+declare global {
+  interface Window extends warden.BackendWindow {}
+}
+
+async function renderer(win: Window): Promise<void> {
+  const s: warden.BackendStatus = await win.backend.status();
+  const { running, port, url } = s;
+  const r: warden.BackendRestartResult = await win.backend.restart();
+  const st: warden.BackendStopResult = await win.backend.stop();
+  const fw = await win.backend.checkFirewall();
+  const text: string = fw.recommendation ?? fw.message;
+  const rule = await win.backend.getFirewallRule();
+  const cmd: string = await win.backend.getFirewallCommand({ name: 'My App' });
+  const off: () => void = win.backend.onStatus((status) => console.log(status.state));
+  off();
+  win.backend.start().catch((err: warden.BackendErrorInfo) => console.error(err.code, err.message));
+  console.log(running, port, url, r.url, st.success, text, rule.exists, cmd);
+}
+
+void mainProcess;
+void preloadScript;
+void renderer;

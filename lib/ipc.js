@@ -1,0 +1,278 @@
+'use strict';
+// Electron main-process IPC handlers for one Backend: registers
+// `<prefix>:<method>` handlers on ipcMain, lets through only calls from
+// allowed origins carrying only the documented arguments, and pushes status
+// changes to the renderer. The renderer can never choose the executable, its
+// arguments or its environment: those live in the Backend's options.
+//
+// Wire format (private between this file and lib/preload.js): every handler
+// resolves `{ ok: true, value }` or `{ ok: false, error: { code, message } }`,
+// because Electron reduces an error thrown by a handler to its message and
+// logs it; the preload turns the second form into a rejection with the plain
+// `{ code, message }` object. Status pushes carry the status object as is.
+
+const { codedError, invalidArgType, invalidArgValue, outOfRange, validateOptions } = require('./errors');
+const { kLogger } = require('./backend');
+
+const PREFIX = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
+const MAX_NAME = 256;
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f]/;
+const SILENT = { debug() {}, info() {}, warn() {}, error() {} };
+
+// Which channels exist, which options each accepts, and what it returns.
+const METHODS = {
+  start: { keys: [], call: (b) => b.start().then((info) => ({ success: true, ...info })) },
+  restart: { keys: [], call: (b) => b.restart() },
+  stop: { keys: [], call: (b) => b.stop() },
+  status: { keys: [], call: (b) => b.status() },
+  checkFirewall: { keys: [], call: (b) => b.checkFirewall() },
+  getFirewallRule: { keys: ['name'], call: (b, opts) => b.getFirewallRule(opts) },
+  getFirewallCommand: { keys: ['name'], call: (b, opts) => b.getFirewallCommand(opts) },
+};
+
+// Keeps one registration per channel per ipcMain, whatever ipcMain does with
+// a second one.
+const registered = new WeakMap();
+
+function plainError(err) {
+  if (err !== null && typeof err === 'object') {
+    return {
+      code: typeof err.code === 'string' && err.code ? err.code : 'ERR_BACKEND_WARDEN',
+      message: typeof err.message === 'string' ? err.message : String(err),
+    };
+  }
+  return { code: 'ERR_BACKEND_WARDEN', message: String(err) };
+}
+
+// Values that cross IPC: Error objects inside a result become { code, message }.
+function toPlain(value) {
+  if (value instanceof Error) return plainError(value);
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map(toPlain);
+  const out = {};
+  for (const [k, v] of Object.entries(value)) out[k] = toPlain(v);
+  return out;
+}
+
+// 'file://' for any file: URL; the WHATWG origin for http(s); scheme://host
+// for custom schemes (app://bundle), whose WHATWG origin is the opaque "null".
+function originOf(url) {
+  let u;
+  try {
+    u = new URL(url);
+  } catch {
+    return null;
+  }
+  if (u.protocol === 'file:') return 'file://';
+  if (u.origin !== 'null') return u.origin;
+  return u.host ? `${u.protocol}//${u.host}` : null;
+}
+
+function normalizeOrigins(value) {
+  if (value === undefined) return new Set(['file://']);
+  if (!Array.isArray(value)) throw invalidArgType('options.allowedOrigins', 'an instance of Array', value);
+  const out = new Set();
+  value.forEach((entry, i) => {
+    if (typeof entry !== 'string') throw invalidArgType(`options.allowedOrigins[${i}]`, 'of type string', entry);
+    const origin = entry === 'file://' ? entry : originOf(entry);
+    if (!origin) throw invalidArgValue(`options.allowedOrigins[${i}]`, entry, "must be an origin such as 'http://localhost:5173' or 'file://'");
+    out.add(origin);
+  });
+  return out;
+}
+
+function normalizeLogger(value, backend) {
+  if (value === undefined) return backend[kLogger] || SILENT;
+  if (value === null || typeof value !== 'object') throw invalidArgType('options.logger', 'a console-like object', value);
+  const out = {};
+  for (const level of Object.keys(SILENT)) {
+    out[level] = typeof value[level] === 'function' ? value[level].bind(value) : SILENT[level];
+  }
+  return out;
+}
+
+function normalizeWindows(value) {
+  if (value === undefined) return null;
+  if (typeof value === 'function') return value;
+  if (Array.isArray(value)) return () => value;
+  throw invalidArgType('options.windows', 'an array of BrowserWindow or WebContents, or a function returning one', value);
+}
+
+// The arguments a renderer sent: nothing, or one plain options object with
+// only the method's documented keys, each a short string.
+function validateArgs(method, keys, args) {
+  const max = keys.length ? 1 : 0;
+  if (args.length > max && !(args.length === 1 && args[0] === undefined)) {
+    throw invalidArgValue('arguments', args.length,
+      max ? `of ${method} must be at most one options object` : `of ${method} must be empty (${method} takes no arguments)`);
+  }
+  const opts = args[0];
+  if (opts === undefined) return undefined;
+  if (opts === null || typeof opts !== 'object' || Array.isArray(opts)) throw invalidArgType('options', 'of type object', opts);
+  const proto = Object.getPrototypeOf(opts);
+  if (proto !== Object.prototype && proto !== null) throw invalidArgType('options', 'a plain object', opts);
+  const out = {};
+  for (const key of Reflect.ownKeys(opts)) {
+    if (typeof key !== 'string' || FORBIDDEN_KEYS.has(key)) {
+      throw invalidArgValue('options', String(key), 'must not have a __proto__, constructor or prototype key');
+    }
+    if (!keys.includes(key)) throw invalidArgValue(`options.${key}`, opts[key], `is not an option of ${method}`);
+    const v = opts[key];
+    if (typeof v !== 'string') throw invalidArgType(`options.${key}`, 'of type string', v);
+    if (v.length === 0 || v.length > MAX_NAME) throw outOfRange(`options.${key}.length`, `>= 1 && <= ${MAX_NAME}`, v.length);
+    if (CONTROL.test(v)) throw invalidArgValue(`options.${key}`, v, 'must not contain control characters');
+    out[key] = v;
+  }
+  return out;
+}
+
+function checkBackend(backend) {
+  if (backend === null || typeof backend !== 'object') throw invalidArgType('backend', 'an instance of Backend', backend);
+  for (const m of [...Object.keys(METHODS), 'on', 'removeListener']) {
+    if (typeof backend[m] !== 'function') throw invalidArgType('backend', `an instance of Backend (no ${m}() method)`, backend);
+  }
+}
+
+function registerIpcHandlers(ipcMain, backend, options) {
+  if (ipcMain === null || typeof ipcMain !== 'object' || typeof ipcMain.handle !== 'function' ||
+      typeof ipcMain.removeHandler !== 'function') {
+    throw invalidArgType('ipcMain', "Electron's ipcMain (an object with handle() and removeHandler())", ipcMain);
+  }
+  checkBackend(backend);
+  options = validateOptions(options);
+  for (const key of Object.keys(options)) {
+    if (!['prefix', 'allowedOrigins', 'windows', 'logger'].includes(key)) {
+      throw invalidArgValue(`options.${key}`, options[key], 'is not a known option');
+    }
+  }
+  const prefix = options.prefix === undefined ? 'backend' : options.prefix;
+  if (typeof prefix !== 'string') throw invalidArgType('options.prefix', 'of type string', prefix);
+  if (!PREFIX.test(prefix)) throw invalidArgValue('options.prefix', prefix, 'must be a letter followed by up to 63 letters, digits, _ . or -');
+  const allowed = normalizeOrigins(options.allowedOrigins);
+  const windows = normalizeWindows(options.windows);
+  const log = normalizeLogger(options.logger, backend);
+
+  const channels = Object.keys(METHODS).map((m) => `${prefix}:${m}`);
+  let taken = registered.get(ipcMain);
+  if (!taken) registered.set(ipcMain, (taken = new Set()));
+  const clash = channels.find((c) => taken.has(c));
+  if (clash) {
+    throw codedError(Error, 'ERR_BACKEND_WARDEN_HANDLER_EXISTS',
+      `A handler for '${clash}' is already registered by backend-warden; call the dispose() it returned first, or use another prefix`);
+  }
+
+  // Senders that passed the checks, when the app did not list its windows.
+  const senders = new Map(); // webContents → its 'destroyed' listener
+  function track(wc) {
+    if (windows || !wc || senders.has(wc) || typeof wc.send !== 'function') return;
+    const onDestroyed = () => senders.delete(wc);
+    senders.set(wc, onDestroyed);
+    if (typeof wc.once === 'function') wc.once('destroyed', onDestroyed);
+  }
+
+  function checkSender(event) {
+    const frame = event && event.senderFrame;
+    const url = frame && typeof frame.url === 'string' ? frame.url : null;
+    const origin = url === null ? null : originOf(url);
+    if (origin === null || !allowed.has(origin)) {
+      throw codedError(Error, 'ERR_BACKEND_WARDEN_UNTRUSTED_SENDER',
+        url === null ? 'The sending frame is gone or unknown' : `Origin ${origin || JSON.stringify(url)} may not control the backend`);
+    }
+    return origin;
+  }
+
+  function handler(method) {
+    const { keys, call } = METHODS[method];
+    const channel = `${prefix}:${method}`;
+    return async (event, ...args) => {
+      let opts;
+      try {
+        checkSender(event);
+        opts = validateArgs(method, keys, args);
+      } catch (err) {
+        log.warn(`[backend-warden] ipc: rejected ${channel}: ${err.message}`);
+        return { ok: false, error: plainError(err) };
+      }
+      track(event.sender);
+      try {
+        return { ok: true, value: toPlain(await call(backend, opts)) };
+      } catch (err) {
+        return { ok: false, error: plainError(err) };
+      }
+    };
+  }
+
+  function targets() {
+    const list = windows ? windows() : [...senders.keys()];
+    const out = [];
+    for (const item of Array.isArray(list) ? list : []) {
+      if (!item) continue;
+      if (typeof item.isDestroyed === 'function' && item.isDestroyed()) continue;
+      const wc = item.webContents && typeof item.webContents.send === 'function' ? item.webContents : item;
+      if (typeof wc.send !== 'function') continue;
+      if (typeof wc.isDestroyed === 'function' && wc.isDestroyed()) continue;
+      // A window that navigated away from the app gets nothing.
+      if (typeof wc.getURL === 'function' && !allowed.has(originOf(wc.getURL()))) continue;
+      out.push(wc);
+    }
+    return out;
+  }
+
+  const statusChannel = `${prefix}:status-changed`;
+  const onStatus = (status) => {
+    const plain = toPlain(status);
+    let list;
+    try {
+      list = targets();
+    } catch (err) {
+      // The app's windows() threw: never let that reach the Backend's emit().
+      log.warn(`[backend-warden] ipc: options.windows() failed: ${err.message}`);
+      return;
+    }
+    for (const wc of list) {
+      try {
+        wc.send(statusChannel, plain);
+      } catch (err) {
+        log.debug(`[backend-warden] ipc: status push failed: ${err.message}`);
+      }
+    }
+  };
+
+  const done = [];
+  try {
+    for (const method of Object.keys(METHODS)) {
+      const channel = `${prefix}:${method}`;
+      ipcMain.handle(channel, handler(method));
+      done.push(channel);
+      taken.add(channel);
+    }
+  } catch (err) {
+    for (const channel of done) {
+      ipcMain.removeHandler(channel);
+      taken.delete(channel);
+    }
+    const clash = channels[done.length];
+    throw codedError(Error, 'ERR_BACKEND_WARDEN_HANDLER_EXISTS',
+      `Could not register a handler for '${clash}' (${err.message}); another handler may own it: remove it first, or use another prefix`);
+  }
+  backend.on('status', onStatus);
+
+  let disposed = false;
+  return function dispose() {
+    if (disposed) return;
+    disposed = true;
+    backend.removeListener('status', onStatus);
+    for (const channel of done) {
+      ipcMain.removeHandler(channel);
+      taken.delete(channel);
+    }
+    for (const [wc, onDestroyed] of senders) {
+      if (typeof wc.removeListener === 'function') wc.removeListener('destroyed', onDestroyed);
+    }
+    senders.clear();
+  };
+}
+
+module.exports = { registerIpcHandlers, originOf, CHANNEL_METHODS: Object.freeze(Object.keys(METHODS)) };

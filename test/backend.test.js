@@ -1,0 +1,684 @@
+'use strict';
+// The Backend lifecycle against real backend processes (test/fixtures/
+// backend-server.js): start, readiness, restart, stop, crash loops, stale
+// runs, port fallback, concurrency and leaks.
+
+const assert = require('assert');
+const { once } = require('events');
+const fs = require('fs');
+const net = require('net');
+const os = require('os');
+const path = require('path');
+const { spawn, spawnSync } = require('child_process');
+
+const { Backend, processInfo } = require('..');
+const { isWindows, isWine, fixture, waitFor } = require('./helpers');
+
+const SERVER = fixture('backend-server.js');
+// Windows has no SIGTERM: a console backend gets no polite stop unless it
+// shares the host's console (see lib/job.js), so without a shutdown request
+// its stop is forced after stopTimeoutMs.
+const POLITE = isWindows ? ' (Windows: no polite stop for a console backend without shutdown, so forced)' : '';
+// portOwner under Wine (see test/ports.test.js).
+const WINE_LISTENER = ' (Wine: GetExtendedTcpTable reports pid 0 for a TCP listener, so the log line cannot name it)';
+// Spawns cost ~0.5 s under Wine: scale loops down there.
+const CYCLES = isWindows ? 5 : 50;
+
+function tmpDir() {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'bw-backend-'));
+}
+
+function captureLogger() {
+  const lines = [];
+  const logger = { lines };
+  for (const level of ['debug', 'info', 'warn', 'error']) logger[level] = (...a) => lines.push(`${level}: ${a.join(' ')}`);
+  return logger;
+}
+
+// A zombie has exited; it only waits for its parent (or init) to reap it.
+function zombie(pid) {
+  if (process.platform !== 'linux') return false;
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return /^[ZX]/.test(stat.slice(stat.lastIndexOf(')') + 2));
+  } catch {
+    return true;
+  }
+}
+
+// Pids the fixture processes recorded in `dir` that are still alive.
+async function alive(dir) {
+  const out = [];
+  for (const name of fs.readdirSync(dir)) {
+    const pid = Number(name);
+    try {
+      await processInfo(pid);
+      if (!zombie(pid)) out.push(pid);
+    } catch (err) {
+      if (err.code !== 'ESRCH') throw err;
+    }
+  }
+  return out;
+}
+
+// GET url → { status, body }. (Not fetch: undici cannot connect under Wine.)
+function httpGet(url) {
+  return new Promise((resolve, reject) => {
+    require('http').get(url, { agent: false }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c) => { body += c; });
+      res.on('end', () => resolve({ status: res.statusCode, body }));
+    }).on('error', reject);
+  });
+}
+
+function pidCount(dir) {
+  return fs.readdirSync(dir).length;
+}
+
+function listeningPort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve(server));
+  });
+}
+
+function ipv6Loopback() {
+  return Object.values(os.networkInterfaces()).flat().some((i) => i && i.address === '::1');
+}
+
+describe('Backend', function () {
+  this.timeout(isWindows ? 120000 : 30000);
+  const made = [];
+  const dirs = [];
+  const strays = []; // processes a test spawned itself
+
+  function spawnStray(...args) {
+    const child = spawn(...args);
+    strays.push(child);
+    return child;
+  }
+
+  function backend(flags = [], options = {}) {
+    const b = new Backend({
+      command: process.execPath,
+      args: [SERVER, ...flags],
+      stopTimeoutMs: 3000,
+      ...options,
+    });
+    made.push(b);
+    return b;
+  }
+
+  function dir() {
+    const d = tmpDir();
+    dirs.push(d);
+    return d;
+  }
+
+  afterEach(async function () {
+    for (const b of made.splice(0)) await b.stop().catch(() => {});
+    for (const c of strays.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+    for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+  });
+
+  describe('options', function () {
+    const cmd = process.execPath;
+    for (const [title, options, code] of [
+      ['no options', undefined, 'ERR_INVALID_ARG_TYPE'],
+      ['a missing command', {}, 'ERR_INVALID_ARG_TYPE'],
+      ['a relative command', { command: 'server.exe' }, 'ERR_INVALID_ARG_VALUE'],
+      ['a relative command with a directory', { command: './bin/server' }, 'ERR_INVALID_ARG_VALUE'],
+      ['args that are not an array', { command: cmd, args: '--port 1' }, 'ERR_INVALID_ARG_TYPE'],
+      ['a non-string argument', { command: cmd, args: ['a', 1] }, 'ERR_INVALID_ARG_TYPE'],
+      ['an unknown option', { command: cmd, colour: 'red' }, 'ERR_INVALID_ARG_VALUE'],
+      ['a port that is a string', { command: cmd, port: '8080' }, 'ERR_INVALID_ARG_TYPE'],
+      ['a port above 65535', { command: cmd, port: 70000 }, 'ERR_OUT_OF_RANGE'],
+      ['a fractional port', { command: cmd, port: 80.5 }, 'ERR_OUT_OF_RANGE'],
+      ['a port range that is backwards', { command: cmd, port: { range: [9000, 8000] } }, 'ERR_OUT_OF_RANGE'],
+      ['a port range that is not a pair', { command: cmd, port: { range: [9000] } }, 'ERR_INVALID_ARG_TYPE'],
+      ['a preferred port outside its range', { command: cmd, port: { preferred: 80, range: [9000, 9100] } }, 'ERR_OUT_OF_RANGE'],
+      ["host 'localhost'", { command: cmd, host: 'localhost' }, 'ERR_INVALID_ARG_VALUE'],
+      ['a readiness path without a slash', { command: cmd, readiness: { path: 'health' } }, 'ERR_INVALID_ARG_VALUE'],
+      ['readiness {} ', { command: cmd, readiness: {} }, 'ERR_INVALID_ARG_VALUE'],
+      ['readiness without a port', { command: cmd, port: false, readiness: { tcp: true } }, 'ERR_INVALID_ARG_VALUE'],
+      ['a negative timeout', { command: cmd, timeoutMs: -1 }, 'ERR_OUT_OF_RANGE'],
+      ['a string stopTimeoutMs', { command: cmd, stopTimeoutMs: '10' }, 'ERR_INVALID_ARG_TYPE'],
+      ['a shutdown without a path', { command: cmd, shutdown: {} }, 'ERR_INVALID_ARG_TYPE'],
+      ['a lower-case shutdown method', { command: cmd, shutdown: { path: '/x', method: 'post' } }, 'ERR_INVALID_ARG_VALUE'],
+      ['maxBackoffMs below backoffMs', { command: cmd, restart: { backoffMs: 500, maxBackoffMs: 100 } }, 'ERR_OUT_OF_RANGE'],
+      ['an unknown restart option', { command: cmd, restart: { retries: 3 } }, 'ERR_INVALID_ARG_VALUE'],
+      ['an env value that is an object', { command: cmd, env: { A: {} } }, 'ERR_INVALID_ARG_TYPE'],
+      ['a bad portEnv', { command: cmd, portEnv: 'MY PORT' }, 'ERR_INVALID_ARG_VALUE'],
+      ['a logger that is a function', { command: cmd, logger: () => {} }, 'ERR_INVALID_ARG_TYPE'],
+      ['a logger whose warn is not a function', { command: cmd, logger: { warn: 1 } }, 'ERR_INVALID_ARG_TYPE'],
+      ['a string stopOnExit', { command: cmd, stopOnExit: 'yes' }, 'ERR_INVALID_ARG_TYPE'],
+    ]) {
+      it(`rejects ${title} in the constructor (${code})`, function () {
+        assert.throws(() => new Backend(options), (err) => {
+          assert.strictEqual(err.code, code, err.message);
+          return true;
+        });
+      });
+    }
+
+    it('says why a relative command is refused', function () {
+      assert.throws(() => new Backend({ command: 'python' }), /absolute path/);
+    });
+
+    it('accepts every documented option', function () {
+      const b = new Backend({
+        command: cmd, args: ['--port', '{port}'], cwd: os.tmpdir(), env: { A: '1', B: undefined }, name: 'api',
+        host: '::1', port: { preferred: 0, range: [20000, 30000] }, portEnv: 'API_PORT',
+        readiness: { path: '/health', timeoutMs: 1000 }, timeoutMs: 5000, shutdown: { path: '/shutdown', method: 'DELETE' },
+        stopTimeoutMs: 100, killTimeoutMs: 100, restart: { maxRestarts: 1, windowMs: 10, backoffMs: 1, maxBackoffMs: 2 },
+        pidFile: path.join(os.tmpdir(), 'x.pid'), stopOnExit: false, logger: console,
+      });
+      assert.strictEqual(b.name, 'api');
+    });
+
+    it('starts idle, with a status snapshot of the documented shape', function () {
+      const b = backend();
+      const s = b.status();
+      assert.deepStrictEqual(Object.keys(s).sort(), ['lastError', 'lastExit', 'name', 'pid', 'port', 'restarts', 'running', 'startedAt', 'state', 'uptimeMs', 'url'].sort());
+      assert.strictEqual(s.state, 'idle');
+      assert.strictEqual(s.running, false);
+      assert.strictEqual(s.pid, null);
+      assert.strictEqual(s.url, null);
+      assert.strictEqual(b.name, path.basename(process.execPath).replace(/\.exe$/i, ''));
+    });
+
+    it('validates start() options', async function () {
+      const b = backend();
+      await assert.rejects(b.start(null), { code: 'ERR_INVALID_ARG_TYPE' });
+      await assert.rejects(b.start({ signal: {} }), { code: 'ERR_INVALID_ARG_TYPE' });
+      await assert.rejects(b.start({ timeout: 1 }), { code: 'ERR_INVALID_ARG_VALUE' });
+      assert.strictEqual(b.status().state, 'idle');
+    });
+  });
+
+  describe('lifecycle', function () {
+    it(`start → ready → status → restart (new pid) → stop leaves no process of the tree${POLITE}`, async function () {
+      const d = dir();
+      const b = backend([`--pid-dir=${d}`, '--children=2'], { readiness: { path: '/health' } });
+      const events = [];
+      for (const e of ['starting', 'ready', 'exit', 'stopped', 'restarting']) b.on(e, () => events.push(e));
+      const states = [];
+      b.on('status', (s) => states.push(s.state));
+      const lines = [];
+      b.on('stderr', (line) => lines.push(line));
+
+      const info = await b.start();
+      assert.match(info.url, /^http:\/\/127\.0\.0\.1:\d+$/);
+      assert.strictEqual(info.url, `http://127.0.0.1:${info.port}`);
+      assert.strictEqual(typeof info.pid, 'number');
+      const s = b.status();
+      assert.strictEqual(s.state, 'running');
+      assert.strictEqual(s.running, true);
+      assert.strictEqual(s.pid, info.pid);
+      assert.strictEqual(s.port, info.port);
+      assert.strictEqual(s.url, info.url);
+      assert.ok(s.startedAt <= Date.now() && s.uptimeMs >= 0);
+      assert.ok(lines.some((l) => l === `listening on 127.0.0.1:${info.port}`), lines.join('\n'));
+      assert.strictEqual((await httpGet(`${info.url}/health`)).body, 'ok');
+      await waitFor(() => pidCount(d) === 3);
+      assert.strictEqual((await alive(d)).length, 3);
+      assert.deepStrictEqual(await b.start(), info, 'start() when running is a no-op');
+
+      const r = await b.restart();
+      assert.strictEqual(r.success, true);
+      assert.strictEqual(r.url, info.url, 'a restart keeps the port when it is free');
+      const pid2 = b.status().pid;
+      assert.notStrictEqual(pid2, info.pid);
+      await waitFor(() => pidCount(d) === 6);
+      assert.deepStrictEqual((await alive(d)).length, 3, 'the first tree is gone');
+
+      const stopped = await b.stop();
+      assert.deepStrictEqual(stopped, { success: true, forced: isWindows });
+      assert.deepStrictEqual(await alive(d), [], 'no survivors');
+      assert.strictEqual(b.status().state, 'stopped');
+      assert.strictEqual(b.status().pid, null);
+      assert.deepStrictEqual(await b.stop(), { success: true, forced: false }, 'stop() is idempotent');
+      assert.deepStrictEqual(states, ['starting', 'running', 'stopping', 'starting', 'running', 'stopping', 'stopped']);
+      assert.deepStrictEqual(events, ['starting', 'ready', 'restarting', 'exit', 'starting', 'ready', 'exit', 'stopped']);
+    });
+
+    it('passes the port in PORT (or portEnv) and in {port} arguments, env merged over process.env', async function () {
+      const b = backend(['--env=API_PORT,BW_TEST_EXTRA,BW_TEST_REMOVED', '--port={port}'], {
+        portEnv: 'API_PORT', env: { BW_TEST_EXTRA: 'yes', BW_TEST_REMOVED: undefined },
+      });
+      process.env.BW_TEST_REMOVED = 'inherited';
+      const out = [];
+      b.on('stdout', (line) => out.push(line));
+      const { port } = await b.start();
+      delete process.env.BW_TEST_REMOVED;
+      assert.ok(out.includes(`API_PORT=${port}`), out.join('\n'));
+      assert.ok(out.includes('BW_TEST_EXTRA=yes'), out.join('\n'));
+      assert.ok(out.includes('BW_TEST_REMOVED=undefined'), out.join('\n'));
+      const argv = JSON.parse(out.find((l) => l.startsWith('argv ')).slice(5));
+      assert.deepStrictEqual(argv, ['--env=API_PORT,BW_TEST_EXTRA,BW_TEST_REMOVED', `--port=${port}`]);
+    });
+
+    it(`runs a backend that takes no port (port: false): ready once spawned, url null${POLITE}`, async function () {
+      const b = backend(['--never-listen'], { port: false });
+      const info = await b.start();
+      assert.strictEqual(info.port, null);
+      assert.strictEqual(info.url, null);
+      assert.strictEqual(b.status().state, 'running');
+      assert.deepStrictEqual(await b.stop(), { success: true, forced: isWindows });
+    });
+
+    (ipv6Loopback() ? it : it.skip)(`uses the literal IPv6 address in the URL (host '::1')${ipv6Loopback() ? '' : ' (skipped: no ::1 on this machine)'}`, async function () {
+      const b = backend(['--host=::1'], { host: '::1', readiness: { path: '/health' } });
+      const { url, port } = await b.start();
+      assert.strictEqual(url, `http://[::1]:${port}`);
+    });
+
+    it('asks the backend to shut down over HTTP first when shutdown is set', async function () {
+      const b = backend([], { shutdown: { path: '/shutdown' } });
+      const lines = [];
+      b.on('stderr', (l) => lines.push(l));
+      await b.start();
+      assert.deepStrictEqual(await b.stop(), { success: true, forced: false });
+      assert.ok(lines.includes('shutdown requested'), lines.join('\n'));
+    });
+
+    it(`forces a backend that ignores ${isWindows ? 'the polite stop' : 'SIGTERM'}: forced: true, whole tree gone`, async function () {
+      const d = dir();
+      const b = backend(['--ignore-term', `--pid-dir=${d}`, '--children=1'], { stopTimeoutMs: 500 });
+      await b.start();
+      await waitFor(() => pidCount(d) === 2);
+      const t0 = Date.now();
+      const r = await b.stop();
+      assert.deepStrictEqual(r, { success: true, forced: true });
+      assert.ok(Date.now() - t0 < 10000, 'no longer than grace + a generous margin');
+      assert.deepStrictEqual(await alive(d), []);
+    });
+
+    it('a shutdown request that does not end the backend still ends in a forced stop', async function () {
+      const b = backend(['--no-shutdown', '--ignore-term'], { shutdown: { path: '/shutdown' }, stopTimeoutMs: 500 });
+      await b.start();
+      assert.deepStrictEqual(await b.stop(), { success: true, forced: true });
+    });
+  });
+
+  describe('failing starts', function () {
+    it('rejects ENOENT for a command that does not exist; state stopped, no restart loop', async function () {
+      const missing = path.join(os.tmpdir(), 'bw-no-such-backend', isWindows ? 'server.exe' : 'server');
+      const b = new Backend({ command: missing, restart: { maxRestarts: 3, backoffMs: 10 } });
+      made.push(b);
+      const events = [];
+      for (const e of ['crashed', 'restarting', 'ready']) b.on(e, () => events.push(e));
+      await assert.rejects(b.start(), (err) => {
+        assert.strictEqual(err.code, 'ENOENT');
+        assert.strictEqual(err.syscall, 'spawn');
+        assert.strictEqual(err.path, missing);
+        return true;
+      });
+      assert.strictEqual(b.status().state, 'stopped');
+      assert.deepStrictEqual(b.status().lastError.code, 'ENOENT');
+      await new Promise((r) => setTimeout(r, 100));
+      assert.deepStrictEqual(events, []);
+      assert.strictEqual(b.status().state, 'stopped');
+    });
+
+    (isWindows ? it.skip : it)(`rejects EACCES for a file that is not executable${isWindows ? ' (skipped on Windows: no execute bit)' : ''}`, async function () {
+      const d = dir();
+      const file = path.join(d, 'server');
+      fs.writeFileSync(file, '#!/bin/sh\n', { mode: 0o644 });
+      const b = new Backend({ command: file });
+      made.push(b);
+      await assert.rejects(b.start(), { code: 'EACCES' });
+      assert.strictEqual(b.status().state, 'stopped');
+    });
+
+    it('fails at once with the exit code and stderr tail when the backend exits before it is ready', async function () {
+      const b = backend(['--exit-before-ready=3'], { timeoutMs: 60000 });
+      const t0 = Date.now();
+      await assert.rejects(b.start(), (err) => {
+        assert.strictEqual(err.code, 'ERR_BACKEND_EXITED');
+        assert.strictEqual(err.exitCode, 3);
+        assert.match(err.message, /exited with code 3 before it was ready/);
+        assert.match(err.message, /fatal: the configuration file is missing/);
+        assert.match(err.output, /exiting with code 3/);
+        return true;
+      });
+      assert.ok(Date.now() - t0 < 20000, 'did not wait for the 60 s readiness timeout');
+      const s = b.status();
+      assert.strictEqual(s.state, 'stopped');
+      assert.strictEqual(s.lastExit.code, 3);
+      assert.strictEqual(s.lastError.code, 'ERR_BACKEND_EXITED');
+    });
+
+    it('rejects ETIMEDOUT with the stderr tail when the port never opens, and leaves nothing behind', async function () {
+      const d = dir();
+      const b = backend(['--never-listen', `--pid-dir=${d}`], { timeoutMs: 1000 });
+      await assert.rejects(b.start(), (err) => {
+        assert.strictEqual(err.code, 'ETIMEDOUT');
+        assert.match(err.message, /not ready at http:\/\/127\.0\.0\.1:\d+ within 1000 ms \(the port never accepted a connection\)/);
+        assert.match(err.message, /still loading the model/);
+        return true;
+      });
+      assert.strictEqual(b.status().state, 'stopped');
+      assert.deepStrictEqual(await alive(d), []);
+    });
+
+    it('rejects ETIMEDOUT naming the last HTTP status when the health path never answers 2xx', async function () {
+      const b = backend(['--health=503'], { readiness: { path: '/health', timeoutMs: 1500 } });
+      await assert.rejects(b.start(), (err) => {
+        assert.strictEqual(err.code, 'ETIMEDOUT');
+        assert.match(err.message, /\/health/);
+        assert.match(err.message, /last answer: HTTP 503/);
+        return true;
+      });
+    });
+  });
+
+  describe('crashes', function () {
+    it('restarts with exponential back-off, then gives up: crashed with the exit details', async function () {
+      const d = dir();
+      const b = backend(['--crash-after=100', '--exit-code=7', `--pid-dir=${d}`], {
+        restart: { maxRestarts: 2, windowMs: 60000, backoffMs: 200, maxBackoffMs: 300 },
+      });
+      const log = [];
+      for (const e of ['starting', 'ready', 'exit', 'restarting', 'crashed']) b.on(e, (arg) => log.push({ e, arg, t: Date.now() }));
+      const crashed = once(b, 'crashed');
+      await b.start();
+      const [details] = await crashed;
+      assert.strictEqual(details.code, 7);
+      assert.strictEqual(details.signal, null);
+      assert.strictEqual(details.restarts, 2);
+      assert.strictEqual(details.error.code, 'ERR_BACKEND_EXITED');
+      const s = b.status();
+      assert.strictEqual(s.state, 'crashed');
+      assert.strictEqual(s.running, false);
+      assert.strictEqual(s.restarts, 2);
+      assert.strictEqual(s.lastExit.code, 7);
+
+      const restarting = log.filter((x) => x.e === 'restarting');
+      assert.deepStrictEqual(restarting.map((x) => x.arg.delayMs), [200, 300], 'backoffMs doubling, capped at maxBackoffMs');
+      assert.deepStrictEqual(restarting.map((x) => x.arg.attempt), [1, 2]);
+      assert.strictEqual(log.filter((x) => x.e === 'exit').length, 3);
+      for (const r of restarting) {
+        const next = log.find((x) => x.e === 'starting' && x.t >= r.t && x.arg.attempt === r.arg.attempt);
+        assert.ok(next, 'a starting event follows each restarting event');
+        const waited = next.t - r.t;
+        assert.ok(waited >= r.arg.delayMs - 5, `waited ${waited} ms for a ${r.arg.delayMs} ms back-off`);
+        assert.ok(waited < r.arg.delayMs + 10000, `waited ${waited} ms for a ${r.arg.delayMs} ms back-off`);
+      }
+      await waitFor(async () => (await alive(d)).length === 0);
+    });
+
+    it('does not count a crash after more than windowMs of uptime against maxRestarts', async function () {
+      const b = backend(['--crash-after=700'], { restart: { maxRestarts: 1, windowMs: 300, backoffMs: 50, maxBackoffMs: 50 } });
+      const restarting = [];
+      b.on('restarting', (r) => restarting.push(r));
+      let crashed = false;
+      b.on('crashed', () => { crashed = true; });
+      await b.start();
+      await waitFor(() => restarting.length >= 3, isWindows ? 60000 : 15000);
+      assert.strictEqual(crashed, false);
+      assert.deepStrictEqual(restarting.slice(0, 3).map((r) => r.delayMs), [50, 50, 50]);
+    });
+
+    it('treats a clean exit (code 0) as stopped, not as a crash', async function () {
+      const b = backend(['--crash-after=50', '--exit-code=0'], { restart: { backoffMs: 10 } });
+      const events = [];
+      for (const e of ['restarting', 'crashed']) b.on(e, () => events.push(e));
+      const stopped = once(b, 'stopped');
+      await b.start();
+      const [info] = await stopped;
+      assert.strictEqual(info.reason, 'exit');
+      assert.strictEqual(b.status().state, 'stopped');
+      assert.strictEqual(b.status().lastExit.code, 0);
+      assert.deepStrictEqual(events, []);
+    });
+
+    it('with restart: false, a crash goes straight to crashed', async function () {
+      const b = backend(['--crash-after=50'], { restart: false });
+      const [details] = await Promise.all([once(b, 'crashed'), b.start()]).then(([c]) => c);
+      assert.strictEqual(details.code, 1);
+      assert.strictEqual(details.restarts, 0);
+      assert.strictEqual(b.status().state, 'crashed');
+    });
+
+    it('stop() during the back-off cancels the restart', async function () {
+      const d = dir();
+      const b = backend(['--crash-after=50', `--pid-dir=${d}`], { restart: { backoffMs: 5000 } });
+      const restarting = once(b, 'restarting');
+      await b.start();
+      await restarting;
+      assert.strictEqual(b.status().state, 'starting');
+      assert.deepStrictEqual(await b.stop(), { success: true, forced: false });
+      assert.strictEqual(b.status().state, 'stopped');
+      assert.strictEqual(pidCount(d), 1, 'never restarted');
+      assert.deepStrictEqual(await alive(d), []);
+    });
+  });
+
+  describe('serialised operations', function () {
+    it('stop() during start() wins: start rejects with an AbortError, nothing is left', async function () {
+      const d = dir();
+      const b = backend(['--delay=3000', `--pid-dir=${d}`]);
+      const starting = b.start();
+      await waitFor(() => pidCount(d) === 1);
+      const r = await b.stop();
+      assert.strictEqual(r.success, true);
+      await assert.rejects(starting, { name: 'AbortError', code: 'ABORT_ERR' });
+      assert.strictEqual(b.status().state, 'stopped');
+      assert.deepStrictEqual(await alive(d), []);
+    });
+
+    it('start({ signal }) honours an AbortSignal', async function () {
+      const d = dir();
+      const b = backend(['--delay=3000', `--pid-dir=${d}`]);
+      const ac = new AbortController();
+      const starting = b.start({ signal: ac.signal });
+      await waitFor(() => pidCount(d) === 1);
+      ac.abort();
+      await assert.rejects(starting, { name: 'AbortError' });
+      assert.strictEqual(b.status().state, 'stopped');
+      assert.deepStrictEqual(await alive(d), []);
+      await assert.rejects(b.start({ signal: AbortSignal.abort() }), { name: 'AbortError' });
+    });
+
+    it('restart() during start() joins it: one spawn', async function () {
+      const d = dir();
+      const b = backend(['--delay=200', `--pid-dir=${d}`]);
+      let spawns = 0;
+      b.on('starting', () => spawns++);
+      const [info, r, info2] = await Promise.all([b.start(), b.restart(), b.start()]);
+      assert.strictEqual(r.url, info.url);
+      assert.deepStrictEqual(info2, info);
+      assert.strictEqual(spawns, 1);
+      assert.strictEqual(pidCount(d), 1);
+    });
+
+    it('stop() during restart() wins: the restart rejects, nothing is left', async function () {
+      const d = dir();
+      const b = backend([`--pid-dir=${d}`, '--delay=300']);
+      await b.start();
+      const restarting = b.restart();
+      const stopping = b.stop();
+      await assert.rejects(restarting, { name: 'AbortError' });
+      assert.strictEqual((await stopping).success, true);
+      assert.strictEqual(b.status().state, 'stopped');
+      assert.deepStrictEqual(await alive(d), []);
+    });
+
+    it('20 concurrent mixed start/restart/stop calls leave exactly one backend once started', async function () {
+      const d = dir();
+      const b = backend([`--pid-dir=${d}`, '--delay=20'], { readiness: { path: '/health' } });
+      // A fixed, varied sequence, with and without pauses between calls.
+      const ops = 'srtsrrtsstrsrtrstrss'.split('');
+      const calls = [];
+      for (const [i, op] of ops.entries()) {
+        const call = op === 's' ? b.start() : op === 'r' ? b.restart() : b.stop();
+        call.catch(() => {}); // checked below, after all of them settled
+        calls.push(call);
+        if (i % 4 === 3) await new Promise((r) => setTimeout(r, 30));
+      }
+      const settled = await Promise.allSettled(calls);
+      for (const s of settled) {
+        if (s.status === 'rejected') assert.strictEqual(s.reason.name, 'AbortError', s.reason.stack);
+      }
+      const info = await b.start();
+      const live = await alive(d);
+      assert.deepStrictEqual(live, [info.pid], `alive: ${live}`);
+      await b.stop();
+      assert.deepStrictEqual(await alive(d), []);
+    });
+  });
+
+  describe('stale runs and ports', function () {
+    it('kills a backend left over from an earlier run, named by the pid file with a matching identity', async function () {
+      const d = dir();
+      const pidFile = path.join(d, 'backend.pid');
+      const pids = dir();
+      const stale = spawnStray(process.execPath, [SERVER, `--pid-dir=${pids}`], { stdio: 'ignore', env: { ...process.env, PORT: '0' } });
+      const staleExit = once(stale, 'exit');
+      await waitFor(() => pidCount(pids) === 1);
+      const info = await processInfo(stale.pid);
+      fs.writeFileSync(pidFile, JSON.stringify({ pid: stale.pid, startTime: info.startTime }));
+      const logger = captureLogger();
+      const b = backend([], { pidFile, logger });
+      const { pid } = await b.start();
+      await staleExit;
+      assert.ok(logger.lines.some((l) => l.includes(`pid ${stale.pid}`) && /left over/.test(l)), logger.lines.join('\n'));
+      assert.strictEqual(JSON.parse(fs.readFileSync(pidFile, 'utf8')).pid, pid, 'the pid file names the new backend');
+      await b.stop();
+      assert.strictEqual(fs.existsSync(pidFile), false, 'stop() removes the pid file');
+    });
+
+    it('leaves alone a live process whose identity does not match the pid file', async function () {
+      const d = dir();
+      const pidFile = path.join(d, 'backend.pid');
+      const me = await processInfo(process.pid);
+      const wrong = typeof me.startTime === 'number' ? me.startTime + 1 : 12345;
+      fs.writeFileSync(pidFile, JSON.stringify({ pid: process.pid, startTime: wrong }));
+      const logger = captureLogger();
+      const b = backend([], { pidFile, logger });
+      await b.start();
+      assert.ok(logger.lines.some((l) => l.includes(`pid ${process.pid}`) && /left alone/.test(l)), logger.lines.join('\n'));
+      assert.deepStrictEqual((await processInfo(process.pid)).startTime, me.startTime);
+    });
+
+    it(`falls back to another port when the preferred one is held, and names the holder in a log line${isWine ? WINE_LISTENER : ''}`, async function () {
+      const holder = await listeningPort();
+      try {
+        const taken = holder.address().port;
+        const logger = captureLogger();
+        const b = backend([], { port: { preferred: taken }, logger });
+        const { port, url } = await b.start();
+        assert.notStrictEqual(port, taken);
+        assert.strictEqual(url, `http://127.0.0.1:${port}`);
+        const line = logger.lines.find((l) => l.includes(`port ${taken} is held by`));
+        assert.ok(line, logger.lines.join('\n'));
+        if (isWine) assert.ok(line.includes('a process the system does not name'), line);
+        else assert.ok(line.includes(`pid ${process.pid}`), line);
+        assert.ok(line.includes(`using port ${port}`), line);
+      } finally {
+        holder.close();
+      }
+    });
+  });
+
+  describe('host exit and leaks', function () {
+    it('stopOnExit: a host that exits normally takes the backend tree with it', async function () {
+      const d = dir();
+      const out = path.join(d, 'host.json');
+      const pids = dir();
+      const host = spawnStray(process.execPath, [fixture('backend-host.js'), out, pids], { stdio: 'ignore' });
+      const [code] = await once(host, 'exit');
+      assert.strictEqual(code, 0);
+      const report = JSON.parse(fs.readFileSync(out, 'utf8'));
+      assert.strictEqual(report.exitListenersWhileRunning, report.exitListenersBefore + 1);
+      assert.strictEqual(pidCount(pids), 2);
+      await waitFor(async () => (await alive(pids)).length === 0, 3000);
+    });
+
+    it('stopOnExit: false adds no exit listener', async function () {
+      const before = process.listenerCount('exit');
+      const b = backend([], { stopOnExit: false });
+      await b.start();
+      assert.strictEqual(process.listenerCount('exit'), before);
+    });
+
+    it('stopSync() force-kills the whole tree synchronously', async function () {
+      const d = dir();
+      const b = backend([`--pid-dir=${d}`, '--children=1', '--ignore-term']);
+      const before = process.listenerCount('exit');
+      await b.start();
+      await waitFor(() => pidCount(d) === 2);
+      assert.strictEqual(process.listenerCount('exit'), before + 1);
+      b.stopSync();
+      assert.strictEqual(b.status().state, 'stopped');
+      assert.strictEqual(process.listenerCount('exit'), before);
+      assert.deepStrictEqual(await alive(d), []);
+    });
+
+    it(`${CYCLES} start/stop cycles leak no processes, exit listeners, handles or file descriptors${isWindows ? ' (5 on Windows: a spawn costs ~0.5 s under Wine)' : ''}`, async function () {
+      this.timeout(isWindows ? 300000 : 120000);
+      const d = dir();
+      const b = backend([`--pid-dir=${d}`]);
+      const fds = () => (isWindows ? 0 : fs.readdirSync('/proc/self/fd').length);
+      // One warm-up cycle loads the native binding and everything else once.
+      await b.start();
+      await b.stop();
+      const before = { exit: process.listenerCount('exit'), fds: fds(), resources: process.getActiveResourcesInfo().length, listeners: b.eventNames().length };
+      for (let i = 0; i < CYCLES; i++) {
+        await b.start();
+        await b.stop();
+      }
+      assert.strictEqual(pidCount(d), CYCLES + 1);
+      assert.deepStrictEqual(await alive(d), []);
+      assert.strictEqual(process.listenerCount('exit'), before.exit);
+      assert.strictEqual(b.eventNames().length, before.listeners);
+      const resources = process.getActiveResourcesInfo();
+      assert.ok(resources.length <= before.resources + 1, `active resources ${before.resources} → ${resources.length}: ${resources}`);
+      if (!isWindows) {
+        const after = fds();
+        assert.ok(after <= before.fds + 2, `file descriptors ${before.fds} → ${after}`);
+      }
+    });
+  });
+
+  describe('firewall', function () {
+    it('checks the firewall for this backend\'s program and port', async function () {
+      const b = backend();
+      await b.start();
+      const status = await b.checkFirewall();
+      assert.strictEqual(typeof status.compatible, 'boolean');
+      assert.strictEqual(typeof status.message, 'string');
+      assert.strictEqual(status.compatible, true, 'a loopback backend is always compatible');
+      if (!isWindows) assert.strictEqual(status.state, 'not-applicable');
+    });
+
+    it('builds the firewall command for this backend (shown, never run)', async function () {
+      const b = backend([], { name: 'My API', port: 47123 });
+      const cmd = b.getFirewallCommand();
+      assert.strictEqual(typeof cmd, 'string');
+      assert.ok(cmd.includes('My API'), cmd);
+      assert.ok(cmd.includes('47123'), cmd);
+      assert.ok(b.getFirewallCommand({ name: 'Other' }).includes('Other'));
+      assert.throws(() => b.getFirewallCommand({ name: 1 }), { code: 'ERR_INVALID_ARG_TYPE' });
+    });
+
+    it(`looks up a firewall rule for this backend${isWine ? ' (Wine: INetFwPolicy2 may answer E_NOTIMPL)' : ''}`, async function () {
+      const b = backend();
+      let rule;
+      try {
+        rule = await b.getFirewallRule();
+      } catch (err) {
+        assert.ok(isWine, err.stack);
+        assert.strictEqual(typeof err.code, 'string');
+        return;
+      }
+      assert.strictEqual(typeof rule.exists, 'boolean');
+      if (!isWindows) assert.strictEqual(rule.exists, false);
+      await assert.rejects(b.getFirewallRule({ program: 'x' }), { code: 'ERR_INVALID_ARG_VALUE' });
+    });
+  });
+});

@@ -1,0 +1,179 @@
+'use strict';
+// examples/electron against the library: its main.js and preload.js run
+// with stand-ins for the 'electron' module (test/fake-electron.js), its
+// renderer.js with a stand-in document; the backend (server.js) is real.
+
+const assert = require('assert');
+const fs = require('fs');
+const Module = require('module');
+const os = require('os');
+const path = require('path');
+const vm = require('vm');
+
+const { processInfo } = require('..');
+const { fakeElectronMain, FakeIpcRenderer, FakeContextBridge } = require('./fake-electron');
+const { isWindows, waitFor } = require('./helpers');
+
+const EXAMPLE = path.join(__dirname, '..', 'examples', 'electron');
+const ROOT = path.join(__dirname, '..');
+
+// require('electron') → the stand-in; require('backend-warden[/preload]') →
+// this checkout (the example's package.json depends on it as file:../..).
+function withModules(electron, fn) {
+  const load = Module._load;
+  Module._load = function (request, parent, isMain) {
+    if (request === 'electron') return electron;
+    if (request === 'backend-warden') return load.call(this, ROOT, parent, isMain);
+    if (request === 'backend-warden/preload') return load.call(this, path.join(ROOT, 'lib', 'preload.js'), parent, isMain);
+    return load.call(this, request, parent, isMain);
+  };
+  try {
+    return fn();
+  } finally {
+    Module._load = load;
+  }
+}
+
+function requireFresh(file) {
+  delete require.cache[require.resolve(file)];
+  return require(file);
+}
+
+// GET url → { status, body }. (Not fetch: undici cannot connect under Wine.)
+function httpGet(url) {
+  return new Promise((resolve, reject) => {
+    require('http').get(url, { agent: false }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c) => { body += c; });
+      res.on('end', () => resolve({ status: res.statusCode, body }));
+    }).on('error', reject);
+  });
+}
+
+// Just enough DOM for renderer.js.
+function fakeDocument() {
+  const elements = new Map();
+  return {
+    elements,
+    getElementById(id) {
+      if (!elements.has(id)) elements.set(id, { textContent: '', className: '', listeners: {}, addEventListener(type, fn) { this.listeners[type] = fn; } });
+      return elements.get(id);
+    },
+  };
+}
+
+async function gone(pid) {
+  try {
+    await processInfo(pid);
+  } catch (err) {
+    if (err.code === 'ESRCH') return true;
+    throw err;
+  }
+  if (process.platform !== 'linux') return false;
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return /^[ZX]/.test(stat.slice(stat.lastIndexOf(')') + 2));
+  } catch {
+    return true;
+  }
+}
+
+describe('examples/electron', function () {
+  this.timeout(isWindows ? 120000 : 30000);
+  let userData;
+  let electron;
+  let main;
+  let consoleMethods;
+  const printed = [];
+
+  // The example logs to the console; keep it out of the test report.
+  beforeEach(function () {
+    consoleMethods = {};
+    for (const m of ['log', 'info', 'warn', 'error', 'debug']) {
+      consoleMethods[m] = console[m];
+      console[m] = (...args) => printed.push(args.join(' '));
+    }
+    userData = fs.mkdtempSync(path.join(os.tmpdir(), 'bw-example-'));
+    electron = fakeElectronMain(userData);
+    main = withModules(electron, () => requireFresh(path.join(EXAMPLE, 'main.js')));
+  });
+
+  afterEach(async function () {
+    await main.backend.dispose();
+    Object.assign(console, consoleMethods);
+    fs.rmSync(userData, { recursive: true, force: true });
+  });
+
+  it('main.js starts the backend on ready, preload.js exposes it, renderer.js shows it and drives it, quit stops it', async function () {
+    const { app, BrowserWindow, ipcMain } = electron;
+    assert.strictEqual(main.backend.status().state, 'idle', 'nothing starts before app ready');
+    app.ready();
+    await waitFor(() => main.backend.status().state === 'running', isWindows ? 60000 : 10000);
+
+    const [win] = BrowserWindow.getAllWindows();
+    assert.ok(win, 'a window');
+    const prefs = win.options.webPreferences;
+    assert.strictEqual(prefs.contextIsolation, true);
+    assert.strictEqual(prefs.nodeIntegration, false);
+    assert.strictEqual(win.webContents.url, require('url').pathToFileURL(path.join(EXAMPLE, 'index.html')).href);
+    assert.ok(fs.existsSync(path.join(userData, 'backend.pid')), 'the pid file is written');
+
+    const status = main.backend.status();
+    const res = await httpGet(`${status.url}/api/hello`);
+    assert.strictEqual(JSON.parse(res.body).hello, 'from the backend');
+
+    // The preload, in the window's renderer.
+    const bridge = new FakeContextBridge();
+    const renderer = new FakeIpcRenderer(ipcMain, win.webContents);
+    withModules({ contextBridge: bridge, ipcRenderer: renderer }, () => requireFresh(prefs.preload));
+    const api = bridge.world.backend;
+    assert.ok(api, 'window.backend');
+
+    // The page script.
+    const document = fakeDocument();
+    const rendererJs = path.join(EXAMPLE, 'renderer.js');
+    vm.runInNewContext(fs.readFileSync(rendererJs, 'utf8'), { window: { backend: api }, document }, { filename: rendererJs });
+    const el = (id) => document.getElementById(id);
+    await waitFor(() => el('state').textContent === 'running');
+    assert.strictEqual(el('url').textContent, status.url);
+    assert.strictEqual(el('pid').textContent, String(status.pid));
+
+    el('restart').listeners.click();
+    await waitFor(() => el('output').textContent.includes('"success": true'), isWindows ? 60000 : 10000);
+    assert.notStrictEqual(main.backend.status().pid, status.pid);
+    await waitFor(() => el('pid').textContent === String(main.backend.status().pid));
+    assert.ok(await gone(status.pid), 'the first backend is gone');
+
+    el('firewall').listeners.click();
+    await waitFor(() => el('output').textContent.length > 0 && !el('output').textContent.includes('success'));
+    assert.ok(el('output').textContent.length > 0);
+
+    el('stop').listeners.click();
+    await waitFor(() => el('state').textContent === 'stopped', isWindows ? 60000 : 10000);
+    el('start').listeners.click();
+    await waitFor(() => el('state').textContent === 'running', isWindows ? 60000 : 10000);
+    const pid = main.backend.status().pid;
+
+    // Quitting: before-quit holds the quit, stops the backend gracefully, then quits.
+    app.quit();
+    assert.strictEqual(app.quitted, false, 'the first quit is held');
+    await waitFor(() => app.quitted, isWindows ? 60000 : 10000);
+    assert.strictEqual(main.backend.status().state, 'stopped');
+    assert.ok(await gone(pid), 'the backend is gone');
+    assert.strictEqual(ipcMain.handlers.size, 0, 'the IPC handlers are disposed');
+    assert.strictEqual(fs.existsSync(path.join(userData, 'backend.pid')), false, 'the pid file is removed');
+    assert.ok(printed.some((l) => l.startsWith('backend ready at http://127.0.0.1:')), printed.join('\n'));
+  });
+
+  it('rejects a page that navigated to another origin', async function () {
+    const { app, BrowserWindow, ipcMain } = electron;
+    app.ready();
+    await waitFor(() => BrowserWindow.getAllWindows().length === 1);
+    const [win] = BrowserWindow.getAllWindows();
+    win.webContents.url = 'https://example.com/';
+    const bridge = new FakeContextBridge();
+    withModules({ contextBridge: bridge, ipcRenderer: new FakeIpcRenderer(ipcMain, win.webContents) }, () => requireFresh(path.join(EXAMPLE, 'preload.js')));
+    await assert.rejects(bridge.world.backend.stop(), { code: 'ERR_BACKEND_WARDEN_UNTRUSTED_SENDER' });
+  });
+});
