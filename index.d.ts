@@ -604,8 +604,8 @@ export interface BackendStopResult {
 }
 
 export interface BackendRestartResult {
-  /** `true` (a failed restart rejects); kept for apps that check it. */
-  success: boolean;
+  /** Always `true` (a failed restart rejects; the renderer bridge resolves {@link BackendBridgeFailure} instead). */
+  success: true;
   /** The new URL (the same port when it was still free). */
   url: string | null;
 }
@@ -794,19 +794,28 @@ export interface RegisterIpcHandlersOptions {
  */
 export function registerIpcHandlers(ipcMain: IpcMainLike, backend: Backend, options?: RegisterIpcHandlersOptions): () => void;
 
+/** A failed `restart()` or `stop()` as the renderer sees it (apps check `success`). */
+export interface BackendBridgeFailure {
+  success: false;
+  /** Why: the same plain object the other methods reject with. */
+  error: BackendErrorInfo;
+}
+
 /**
- * What the renderer sees as `window.backend` (see {@link exposeBackend}). Every method rejects
- * with a plain {@link BackendErrorInfo}: `ERR_BACKEND_WARDEN_UNTRUSTED_SENDER`,
- * `ERR_INVALID_ARG_TYPE`/`ERR_INVALID_ARG_VALUE`/`ERR_OUT_OF_RANGE`, the backend's own
- * error codes, or `ERR_BACKEND_WARDEN_IPC` when the main process does not answer.
+ * What the renderer sees as `window.backend` (see {@link exposeBackend}). Every method but
+ * `restart()` and `stop()` rejects with a plain {@link BackendErrorInfo}:
+ * `ERR_BACKEND_WARDEN_UNTRUSTED_SENDER`, `ERR_INVALID_ARG_TYPE`/`ERR_INVALID_ARG_VALUE`/
+ * `ERR_OUT_OF_RANGE`, the backend's own error codes, or `ERR_BACKEND_WARDEN_IPC` when the main
+ * process does not answer. `restart()` and `stop()` resolve `{ success: false, error }` instead,
+ * the shape apps already check.
  */
 export interface BackendBridge {
   /** {@link Backend.start}: `{ success, url, port, pid }`. */
   start(): Promise<BackendStartResult & { success: boolean }>;
-  /** {@link Backend.restart}: `{ success, url }`. */
-  restart(): Promise<BackendRestartResult>;
-  /** {@link Backend.stop}: `{ success, forced }`. */
-  stop(): Promise<BackendStopResult>;
+  /** {@link Backend.restart}: `{ success, url }`, or `{ success: false, error }` when it failed. */
+  restart(): Promise<BackendRestartResult | BackendBridgeFailure>;
+  /** {@link Backend.stop}: `{ success, forced }`, or `{ success: false, error }` when it failed. */
+  stop(): Promise<BackendStopResult | BackendBridgeFailure>;
   /** {@link Backend.status}; includes the `{ running, port, url }` older apps read. */
   status(): Promise<BackendStatus>;
   /** {@link Backend.checkFirewall}; includes `{ compatible, message, recommendation }`. */

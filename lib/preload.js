@@ -81,12 +81,16 @@ function createBackendApi(ipcRenderer, options) {
   }
 
   const statusChannel = `${prefix}:status-changed`;
+  // Apps that move from their own handlers answered a failed restart or stop
+  // with { success: false } and their renderers check `success` without a
+  // catch: those two resolve that shape instead of rejecting.
+  const settle = (promise) => promise.catch((error) => ({ success: false, error }));
 
   return Object.freeze({
     // Methods take no arguments from the page beyond the documented ones.
     start: () => call('start'),
-    restart: () => call('restart'),
-    stop: () => call('stop'),
+    restart: () => settle(call('restart')),
+    stop: () => settle(call('stop')),
     status: () => call('status'),
     checkFirewall: () => call('checkFirewall'),
     getFirewallRule: (options) => call('getFirewallRule', options),

@@ -174,6 +174,8 @@ describe('examples/electron', function () {
     win.webContents.url = 'https://example.com/';
     const bridge = new FakeContextBridge();
     withModules({ contextBridge: bridge, ipcRenderer: new FakeIpcRenderer(ipcMain, win.webContents) }, () => requireFresh(path.join(EXAMPLE, 'preload.js')));
-    await assert.rejects(bridge.world.backend.stop(), { code: 'ERR_BACKEND_WARDEN_UNTRUSTED_SENDER' });
+    const stopped = await bridge.world.backend.stop();
+    assert.strictEqual(stopped.success, false);
+    assert.strictEqual(stopped.error.code, 'ERR_BACKEND_WARDEN_UNTRUSTED_SENDER');
   });
 });

@@ -137,6 +137,25 @@ describe('preload', function () {
       assert.strictEqual((await seed.stop()).success, true);
     });
 
+    it('a failed restart or stop resolves { success: false, error } — the shape apps check without a catch', async function () {
+      const broken = new Backend({ command: path.join(__dirname, 'fixtures', 'no-such-backend'), port: false, restart: false });
+      const brokenIpc = new FakeIpcMain();
+      const disposeBroken = registerIpcHandlers(brokenIpc, broken);
+      try {
+        const api = createBackendApi(new FakeIpcRenderer(brokenIpc, new FakeWebContents(APP_URL)));
+        const r = await api.restart();
+        assert.strictEqual(r.success, false);
+        assert.strictEqual(r.error.code, 'ENOENT');
+        assert.deepStrictEqual(Object.keys(r.error).sort(), ['code', 'message']);
+        const stranger = createBackendApi(new FakeIpcRenderer(ipcMain, new FakeWebContents('https://evil.example/')));
+        const st = await stranger.stop();
+        assert.deepStrictEqual([st.success, st.error.code], [false, 'ERR_BACKEND_WARDEN_UNTRUSTED_SENDER']);
+      } finally {
+        disposeBroken();
+        await broken.stop();
+      }
+    });
+
     it('uses key and prefix', async function () {
       dispose();
       dispose = registerIpcHandlers(ipcMain, backend, { prefix: 'api' });

@@ -149,8 +149,15 @@ declare global {
 async function renderer(win: Window): Promise<void> {
   const s: warden.BackendStatus = await win.backend.status();
   const { running, port, url } = s;
-  const r: warden.BackendRestartResult = await win.backend.restart();
-  const st: warden.BackendStopResult = await win.backend.stop();
+  const r = await win.backend.restart();
+  if (r.success) {
+    const newUrl: string | null = r.url;
+    console.log(newUrl);
+  } else {
+    const why: warden.BackendErrorInfo = r.error;
+    console.error(why.code, why.message);
+  }
+  const st: warden.BackendStopResult | warden.BackendBridgeFailure = await win.backend.stop();
   const fw = await win.backend.checkFirewall();
   const text: string = fw.recommendation ?? fw.message;
   const rule = await win.backend.getFirewallRule();
@@ -158,7 +165,7 @@ async function renderer(win: Window): Promise<void> {
   const off: () => void = win.backend.onStatus((status) => console.log(status.state));
   off();
   win.backend.start().catch((err: warden.BackendErrorInfo) => console.error(err.code, err.message));
-  console.log(running, port, url, r.url, st.success, text, rule.exists, cmd);
+  console.log(running, port, url, st.success, text, rule.exists, cmd);
 }
 
 void mainProcess;
