@@ -13,6 +13,7 @@ function nowMs() {
 
 function fmt(n) {
   if (typeof n !== 'number' || !Number.isFinite(n)) return String(n);
+  if (n !== 0 && Math.abs(n) < 0.01) return n.toPrecision(2);
   return n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(2);
 }
 

@@ -66,6 +66,23 @@ bool bw__proc_scan(bw_proc_list* out, bw_error* err) {
   return true;
 }
 
+int bw__proc_children(int64_t pid, bw_proc_list* out, bw_error* err) {
+  pid_t pids[4096];
+  int bytes = proc_listpids(PROC_PPID_ONLY, (uint32_t)pid, pids, (int)sizeof(pids));
+  int i, n;
+  if (bytes < 0) return 1;
+  n = bytes / (int)sizeof(pid_t);
+  for (i = 0; i < n; i++) {
+    bw_proc_info info;
+    if (pids[i] <= 0 || !fill(pids[i], &info)) continue;
+    if (!bw_proc_list_push(out, &info)) {
+      bw_error_set(err, BW_ERR_POSIX, ENOMEM, "realloc");
+      return -1;
+    }
+  }
+  return 1;
+}
+
 bool bw__alive(int64_t pid, double start_time) {
   bw_proc_info info;
   if (!fill(pid, &info) || info.state == 'Z') return false;

@@ -116,6 +116,48 @@ bool bw__proc_scan(bw_proc_list* out, bw_error* err) {
   return true;
 }
 
+int bw__proc_children(int64_t pid, bw_proc_list* out, bw_error* err) {
+  char path[96];
+  DIR* tasks;
+  struct dirent* ent;
+  int result = 1;
+  snprintf(path, sizeof(path), "/proc/%lld/task", (long long)pid);
+  tasks = opendir(path);
+  if (tasks == NULL) return 1; /* gone: no children */
+  while (result == 1 && (ent = readdir(tasks)) != NULL) {
+    char file[384];
+    char buf[4096];
+    size_t len;
+    bw_error ignored;
+    const char* p;
+    if (ent->d_name[0] < '1' || ent->d_name[0] > '9') continue;
+    snprintf(file, sizeof(file), "%s/%s/children", path, ent->d_name);
+    if (!bw_read_file(file, buf, sizeof(buf), &len, &ignored)) {
+      /* No such file while the thread exists: a kernel built without
+       * CONFIG_PROC_CHILDREN. A thread that just exited has no file either. */
+      if (ignored.kind == BW_ERR_POSIX && ignored.num == ENOENT) {
+        snprintf(file, sizeof(file), "%s/%s", path, ent->d_name);
+        if (access(file, F_OK) == 0) result = 0;
+      }
+      continue;
+    }
+    for (p = buf; *p != '\0';) {
+      char* end;
+      long long child = strtoll(p, &end, 10);
+      bw_proc_info info;
+      if (end == p) break;
+      p = end;
+      if (child > 0 && read_stat(child, &info, &ignored) && !bw_proc_list_push(out, &info)) {
+        bw_error_set(err, BW_ERR_POSIX, ENOMEM, "realloc");
+        result = -1;
+        break;
+      }
+    }
+  }
+  closedir(tasks);
+  return result;
+}
+
 bool bw__alive(int64_t pid, double start_time) {
   bw_proc_info info;
   bw_error ignored;

@@ -33,6 +33,7 @@ typedef struct member {
   bool stopped;
   bool skip; /* the excluded root: a seed for the walk, never signalled */
   bool eperm;
+  bool was_stopped; /* stopped (SIGSTOP, a debugger) when first seen */
 } member;
 
 typedef struct engine {
@@ -72,6 +73,7 @@ static bool add_member(engine* e, const bw_proc_info* p, bool skip) {
   m->pid = p->pid;
   m->start = p->start_time;
   m->skip = skip;
+  m->was_stopped = p->state == 'T' || p->state == 't';
   m->fd = skip ? -1 : bw__watch_open(p->pid, p->start_time, &gone);
   m->gone = skip ? false : gone;
   e->n++;
@@ -129,6 +131,48 @@ oom:
   bw_proc_list_free(&tree);
   bw_error_set(err, BW_ERR_POSIX, ENOMEM, "realloc");
   return -1;
+}
+
+/* The fast walk: each live member's own child list, breadth-first as
+ * members are added. Returns the number added, -1 on failure, or -2 when the
+ * OS keeps no child lists (the caller then scans everything). */
+static long refresh_children(engine* e, int sig, bw_error* err) {
+  size_t i;
+  long added = 0;
+  for (i = 0; i < e->n; i++) {
+    bw_proc_list kids = {0};
+    const int64_t pid = e->m[i].pid;
+    const double start = e->m[i].start;
+    size_t k;
+    int r;
+    if (e->m[i].gone && !e->m[i].skip) continue;
+    r = bw__proc_children(pid, &kids, err);
+    if (r <= 0) {
+      bw_proc_list_free(&kids);
+      return r == 0 ? -2 : -1;
+    }
+    for (k = 0; k < kids.count; k++) {
+      const bw_proc_info* p = &kids.items[k];
+      if (p->state == 'Z' || p->state == 'X') continue;
+      if (!bw_started_not_before(p->start_time, start)) continue;
+      if (find_member(e, p->pid) != NULL) continue;
+      if (!add_member(e, p, false)) {
+        bw_proc_list_free(&kids);
+        bw_error_set(err, BW_ERR_POSIX, ENOMEM, "realloc");
+        return -1;
+      }
+      if (sig) send_to(&e->m[e->n - 1], sig);
+      added++;
+    }
+    bw_proc_list_free(&kids);
+  }
+  return added;
+}
+
+/* The cheap walk where the OS allows it, else the whole-system scan. */
+static long refresh_fast(engine* e, int sig, bw_error* err) {
+  long added = refresh_children(e, sig, err);
+  return added == -2 ? refresh(e, sig, err) : added;
 }
 
 /* Members still worth waiting for: alive, and signallable (a member we may
@@ -213,7 +257,8 @@ static bool freeze(engine* e, bw_error* err) {
       send_to(&e->m[i], SIGSTOP);
       e->m[i].stopped = true;
     }
-    added = refresh(e, 0, err);
+    /* Child lists are exact once their owners are stopped. */
+    added = refresh_fast(e, 0, err);
     if (added < 0) return false;
     if (added == 0) break;
   }
@@ -288,13 +333,17 @@ bool bw_tree_kill(int64_t pid, const bw_kill_opts* o, bw_kill_result* out, bw_er
     goto done;
   }
   if (root.state == 'Z') e.m[0].gone = true;
-  if (refresh(&e, 0, err) < 0) goto done;
+  /* The first snapshot walks child lists; the whole-system scan (which also
+   * finds group members that are no descendants) runs on the rescan tick. */
+  if (refresh_fast(&e, 0, err) < 0) goto done;
 
   if (o->grace_ms > 0) {
     for (i = 0; i < e.n; i++) send_to(&e.m[i], o->signal);
-    /* Members may have stopped themselves (or been stopped): wake them so
-     * they can handle the signal. */
-    for (i = 0; i < e.n; i++) send_to(&e.m[i], SIGCONT);
+    /* The group too: members not yet enumerated get the signal at once. */
+    if (e.leader && !o->exclude_root) kill((pid_t)-pid, o->signal);
+    /* Stopped members cannot handle the signal until they run again. */
+    for (i = 0; i < e.n; i++)
+      if (e.m[i].was_stopped) send_to(&e.m[i], SIGCONT);
     if (!wait_members(&e, now_ms() + o->grace_ms, o->signal, err)) goto done;
   }
   if (alive_count(&e) > 0) {

@@ -11,6 +11,12 @@
 /* Every process the caller can see. */
 bool bw__proc_scan(bw_proc_list* out, bw_error* err);
 
+/* The live children of pid, from the OS's own child list (Linux
+ * /proc/<pid>/task/<tid>/children, macOS PROC_PPID_ONLY): far cheaper than
+ * a whole-system scan. Returns 1 (a vanished pid has no children), 0 when the
+ * OS keeps no such list (the caller scans everything), -1 on failure. */
+int bw__proc_children(int64_t pid, bw_proc_list* out, bw_error* err);
+
 /* An exit watch: a descriptor that poll() reports readable once the process
  * has exited (Linux: pidfd; macOS: a kqueue with EVFILT_PROC NOTE_EXIT).
  * Returns -1 when the OS offers none for pid (the engine then polls).
