@@ -21,20 +21,10 @@ static void proc_info_execute(void* data, bw_error* err) {
   bw_proc_info_get(req->pid, &req->info, err);
 }
 
+static napi_value proc_to_js(napi_env env, const bw_proc_info* p);
+
 static napi_value proc_info_to_js(napi_env env, void* data) {
-  proc_info_req* req = data;
-  napi_value obj;
-  BW_CALL(env, napi_create_object(env, &obj));
-  if (!bw_set_double(env, obj, "pid", (double)req->info.pid) ||
-      !bw_set_double(env, obj, "ppid", (double)req->info.ppid) ||
-      !bw_set_string(env, obj, "name", req->info.name))
-    return NULL;
-  if (req->info.start_time < 0) {
-    if (!bw_set_null(env, obj, "startTime")) return NULL;
-  } else if (!bw_set_double(env, obj, "startTime", req->info.start_time)) {
-    return NULL;
-  }
-  return obj;
+  return proc_to_js(env, &((proc_info_req*)data)->info);
 }
 
 static napi_value js_process_info(napi_env env, napi_callback_info info) {

@@ -27,6 +27,12 @@ bool bw_addr_parse(const char* text, bw_addr* out);
 /* Formats addr the way Node prints addresses (no brackets, no scope). */
 void bw_addr_format(const bw_addr* addr, char* buf, size_t size);
 
+/* Per OS (ports_posix.c, ports_win.c), for ports_addr.c: inet_pton /
+ * inet_ntop for family 4 or 6, and an interface name's index (0 if none). */
+int bw__inet_pton(int family, const char* text, void* bytes);
+bool bw__inet_ntop(int family, const void* bytes, char* buf, size_t size);
+uint32_t bw__if_index(const char* name);
+
 /* --- bind probe ---------------------------------------------------------- */
 
 typedef enum bw_probe_result {

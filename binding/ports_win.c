@@ -23,37 +23,16 @@
 
 /* --- addresses ----------------------------------------------------------- */
 
-bool bw_addr_parse(const char* text, bw_addr* out) {
-  char buf[BW_ADDR_STRLEN];
-  const char* pct;
-  size_t n = strlen(text);
-  memset(out, 0, sizeof(*out));
-  if (n == 0 || n >= sizeof(buf)) return false;
-  memcpy(buf, text, n + 1);
-  if (InetPtonA(AF_INET, buf, out->bytes) == 1) {
-    out->family = 4;
-    return true;
-  }
-  pct = strchr(text, '%');
-  if (pct != NULL) {
-    char* end = NULL;
-    unsigned long scope;
-    buf[pct - text] = '\0';
-    scope = strtoul(pct + 1, &end, 10);
-    if (pct[1] != '\0' && end != NULL && *end == '\0')
-      out->scope_id = (uint32_t)scope;
-    else
-      out->scope_id = if_nametoindex(pct + 1);
-    if (out->scope_id == 0) return false;
-  }
-  if (InetPtonA(AF_INET6, buf, out->bytes) != 1) return false;
-  out->family = 6;
-  return true;
+int bw__inet_pton(int family, const char* text, void* bytes) {
+  return InetPtonA(family == 4 ? AF_INET : AF_INET6, text, bytes) == 1;
 }
 
-void bw_addr_format(const bw_addr* addr, char* buf, size_t size) {
-  if (InetNtopA(addr->family == 4 ? AF_INET : AF_INET6, (void*)addr->bytes, buf, size) == NULL)
-    snprintf(buf, size, "?");
+bool bw__inet_ntop(int family, const void* bytes, char* buf, size_t size) {
+  return InetNtopA(family == 4 ? AF_INET : AF_INET6, (void*)bytes, buf, size) != NULL;
+}
+
+uint32_t bw__if_index(const char* name) {
+  return if_nametoindex(name);
 }
 
 static int to_sockaddr(const bw_addr* addr, int port, struct sockaddr_storage* ss) {
