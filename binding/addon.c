@@ -46,11 +46,8 @@ NAPI_MODULE_INIT() {
   static const bw_export list[] = {
       {"info", js_info},
   };
-  bw_instance* inst = calloc(1, sizeof(*inst));
-  if (inst == NULL) {
-    napi_throw_error(env, "ENOMEM", "ENOMEM: out of memory, calloc");
-    return NULL;
-  }
+  bw_instance* inst = bw_calloc(env, 1, sizeof(*inst));
+  if (inst == NULL) return NULL;
   inst->env = env;
   if (napi_set_instance_data(env, inst, instance_finalize, NULL) != napi_ok) {
     free(inst);

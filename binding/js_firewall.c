@@ -240,7 +240,7 @@ static bool read_policy(napi_env env, napi_value obj, bw_fw_policy* p) {
     if (!read_rule(env, item, i, &r)) goto fail;
     if (!bw_fw_policy_push(p, &r)) {
       bw_fw_rule_free(&r);
-      napi_throw_error(env, "ENOMEM", "ENOMEM: out of memory, realloc");
+      bw_throw_enomem(env, "realloc");
       goto fail;
     }
   }
@@ -306,7 +306,7 @@ static bool read_env(napi_env env, napi_value obj, env_list* out) {
   out->names = calloc(n ? n : 1, sizeof(char*));
   out->values = calloc(n ? n : 1, sizeof(char*));
   if (out->names == NULL || out->values == NULL) {
-    napi_throw_error(env, "ENOMEM", "ENOMEM: out of memory, calloc");
+    bw_throw_enomem(env, "calloc");
     goto fail;
   }
   for (i = 0; i < n; i++) {
@@ -413,7 +413,7 @@ static napi_value js_firewall_verdict(napi_env env, napi_callback_info info) {
     return NULL;
   }
   if (!bw_fw_evaluate(&policy, &q, env_list_get, &vars, &verdict)) {
-    napi_throw_error(env, "ENOMEM", "ENOMEM: out of memory, malloc");
+    bw_throw_enomem(env, "malloc");
     goto done;
   }
   bw_fw_policy_keep_matching(&policy);
@@ -462,11 +462,8 @@ static napi_value js_firewall_check(napi_env env, napi_callback_info info) {
   napi_value argv[1] = {NULL};
   check_req* req;
   BW_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  req = calloc(1, sizeof(*req));
-  if (req == NULL) {
-    napi_throw_error(env, "ENOMEM", "ENOMEM: out of memory, calloc");
-    return NULL;
-  }
+  req = bw_calloc(env, 1, sizeof(*req));
+  if (req == NULL) return NULL;
   if (!read_query(env, argv[0], &req->query, &req->program)) {
     free(req);
     return NULL;
@@ -518,11 +515,8 @@ static napi_value js_firewall_rules(napi_env env, napi_callback_info info) {
     bw_throw_invalid_arg_type(env, "filter", "object", argv[0]);
     return NULL;
   }
-  req = calloc(1, sizeof(*req));
-  if (req == NULL) {
-    napi_throw_error(env, "ENOMEM", "ENOMEM: out of memory, calloc");
-    return NULL;
-  }
+  req = bw_calloc(env, 1, sizeof(*req));
+  if (req == NULL) return NULL;
   if (!opt_string(env, argv[0], "name", "filter.name", &req->name) ||
       !read_program(env, argv[0], "filter.program", &req->program)) {
     rules_free(req);

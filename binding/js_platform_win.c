@@ -79,7 +79,7 @@ static bool arg_wide(napi_env env, napi_value v, const char* name, bool nullable
   *out = malloc((size_t)(n > 0 ? n : 1) * sizeof(wchar_t));
   if (*out == NULL) {
     free(utf8);
-    napi_throw_error(env, "ENOMEM", "ENOMEM: out of memory, malloc");
+    bw_throw_enomem(env, "malloc");
     return false;
   }
   if (n <= 0)
@@ -142,7 +142,7 @@ static bool arg_env_block(napi_env env, napi_value v, wchar_t** out) {
   *out = block;
   return true;
 oom:
-  napi_throw_error(env, "ENOMEM", "ENOMEM: out of memory, realloc");
+  bw_throw_enomem(env, "realloc");
   return false;
 }
 
@@ -198,7 +198,7 @@ static napi_value js_job_spawn(napi_env env, napi_callback_info info) {
   }
   j = calloc(1, sizeof(*j));
   if (j == NULL) {
-    napi_throw_error(env, "ENOMEM", "ENOMEM: out of memory, calloc");
+    bw_throw_enomem(env, "calloc");
     goto done;
   }
   j->env = env;
@@ -277,11 +277,8 @@ static napi_value js_job_pids(napi_env env, napi_callback_info info) {
   uint32_t* pids;
   BW_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   if ((j = unwrap(env, argv[0])) == NULL) return NULL;
-  pids = calloc(1024, sizeof(uint32_t));
-  if (pids == NULL) {
-    napi_throw_error(env, "ENOMEM", "ENOMEM: out of memory, calloc");
-    return NULL;
-  }
+  pids = bw_calloc(env, 1024, sizeof(uint32_t));
+  if (pids == NULL) return NULL;
   if (!j->done) n = bw_job_pids(j->job, pids, 1024);
   if (napi_create_array_with_length(env, n, &arr) != napi_ok) arr = NULL;
   for (i = 0; arr != NULL && i < n; i++) {

@@ -210,11 +210,8 @@ static napi_value js_wait_port(napi_env env, napi_callback_info info) {
   BW_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   for (; argc < 5; argc++) argv[argc] = NULL;
 
-  jw = calloc(1, sizeof(*jw));
-  if (jw == NULL) {
-    napi_throw_error(env, "ENOMEM", "ENOMEM: out of memory, calloc");
-    return NULL;
-  }
+  jw = bw_calloc(env, 1, sizeof(*jw));
+  if (jw == NULL) return NULL;
   if (!arg_addr_list(env, argv[0], "addresses", jw->req.addrs, BW_WAIT_MAX_ADDRS,
                      &jw->req.naddrs) ||
       !arg_port(env, argv[1], 1, &jw->req.port) ||
@@ -325,11 +322,8 @@ static napi_value js_port_owner(napi_env env, napi_callback_info info) {
   napi_value argv[3] = {NULL, NULL, NULL};
   char* proto = NULL;
   char detail[16];
-  owner_req* req = calloc(1, sizeof(*req));
-  if (req == NULL) {
-    napi_throw_error(env, "ENOMEM", "ENOMEM: out of memory, calloc");
-    return NULL;
-  }
+  owner_req* req = bw_calloc(env, 1, sizeof(*req));
+  if (req == NULL) return NULL;
   BW_CALL_GOTO(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL), fail);
   if (!arg_port(env, argv[0], 1, &req->port) || !bw_arg_string(env, argv[1], "protocol", 8, &proto))
     goto fail;

@@ -36,11 +36,8 @@ static napi_value js_process_info(napi_env env, napi_callback_info info) {
   BW_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   if (!bw_arg_int64(env, argc > 0 ? argv[0] : NULL, "pid", 1, (int64_t)BW_PID_MAX, &pid))
     return NULL;
-  req = calloc(1, sizeof(*req));
-  if (req == NULL) {
-    napi_throw_error(env, "ENOMEM", "ENOMEM: out of memory, calloc");
-    return NULL;
-  }
+  req = bw_calloc(env, 1, sizeof(*req));
+  if (req == NULL) return NULL;
   req->pid = pid;
   snprintf(detail, sizeof(detail), "%lld", (long long)pid);
   return bw_promise_work(env, "backend-warden:processInfo", req, proc_info_execute, proc_info_to_js,
@@ -114,11 +111,8 @@ static napi_value js_list_tree(napi_env env, napi_callback_info info) {
   if (!bw_arg_int64(env, argv[0], "pid", 1, (int64_t)BW_PID_MAX, &pid) ||
       !arg_start_time(env, argv[1], &start_time))
     return NULL;
-  req = calloc(1, sizeof(*req));
-  if (req == NULL) {
-    napi_throw_error(env, "ENOMEM", "ENOMEM: out of memory, calloc");
-    return NULL;
-  }
+  req = bw_calloc(env, 1, sizeof(*req));
+  if (req == NULL) return NULL;
   req->pid = pid;
   req->start_time = start_time;
   snprintf(detail, sizeof(detail), "%lld", (long long)pid);
@@ -196,11 +190,8 @@ static bool read_kill_args(napi_env env, napi_callback_info info, int64_t* pid,
 
 static napi_value js_kill_tree(napi_env env, napi_callback_info info) {
   char detail[32];
-  kill_req* req = calloc(1, sizeof(*req));
-  if (req == NULL) {
-    napi_throw_error(env, "ENOMEM", "ENOMEM: out of memory, calloc");
-    return NULL;
-  }
+  kill_req* req = bw_calloc(env, 1, sizeof(*req));
+  if (req == NULL) return NULL;
   if (!read_kill_args(env, info, &req->pid, &req->opts)) {
     free(req);
     return NULL;

@@ -1,6 +1,7 @@
 /* Shared Node-API plumbing; see napi_util.h. */
 #include "napi_util.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -132,6 +133,18 @@ void bw_throw_system_error(napi_env env, const bw_error* err, const char* detail
   if (e != NULL) napi_throw(env, e);
 }
 
+void bw_throw_enomem(napi_env env, const char* syscall) {
+  bw_error err;
+  bw_error_set(&err, BW_ERR_POSIX, ENOMEM, syscall);
+  bw_throw_system_error(env, &err, NULL);
+}
+
+void* bw_calloc(napi_env env, size_t count, size_t size) {
+  void* p = calloc(count, size);
+  if (p == NULL) bw_throw_enomem(env, "calloc");
+  return p;
+}
+
 /* --- arguments --------------------------------------------------------- */
 
 static bool is_type(napi_env env, napi_value v, napi_valuetype want) {
@@ -200,7 +213,7 @@ bool bw_arg_string(napi_env env, napi_value v, const char* name, size_t max_len,
   }
   buf = malloc(len + 1);
   if (buf == NULL) {
-    napi_throw_error(env, "ENOMEM", "ENOMEM: out of memory, malloc");
+    bw_throw_enomem(env, "malloc");
     return false;
   }
   if (napi_get_value_string_utf8(env, v, buf, len + 1, &len) != napi_ok) {
@@ -330,7 +343,7 @@ napi_value bw_promise_work(napi_env env, const char* name, void* data, bw_execut
   bw_work* w = calloc(1, sizeof(*w));
   if (w == NULL) {
     if (free_data) free_data(data);
-    napi_throw_error(env, "ENOMEM", "ENOMEM: out of memory, calloc");
+    bw_throw_enomem(env, "calloc");
     return NULL;
   }
   w->data = data;

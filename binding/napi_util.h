@@ -69,6 +69,10 @@ void bw_throw_coded(napi_env env, const char* ctor, const char* code, const char
  * detail may be NULL. Returns NULL with an exception pending on failure. */
 napi_value bw_system_error(napi_env env, const bw_error* err, const char* detail);
 void bw_throw_system_error(napi_env env, const bw_error* err, const char* detail);
+/* ENOMEM as a system error (code, errno, syscall) for a failed allocation. */
+void bw_throw_enomem(napi_env env, const char* syscall);
+/* calloc that throws ENOMEM and returns NULL when it fails. */
+void* bw_calloc(napi_env env, size_t count, size_t size);
 
 /* --- arguments --------------------------------------------------------- */
 
