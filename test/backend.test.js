@@ -12,7 +12,7 @@ const path = require('path');
 const { spawn, spawnSync } = require('child_process');
 
 const { Backend, processInfo } = require('..');
-const { isWindows, isWine, fixture, waitFor } = require('./helpers');
+const { isWindows, isWine, fixture, waitFor, httpGet } = require('./helpers');
 
 const SERVER = fixture('backend-server.js');
 // Windows has no SIGTERM: a console backend gets no polite stop unless it
@@ -59,18 +59,6 @@ async function alive(dir) {
     }
   }
   return out;
-}
-
-// GET url → { status, body }. (Not fetch: undici cannot connect under Wine.)
-function httpGet(url) {
-  return new Promise((resolve, reject) => {
-    require('http').get(url, { agent: false }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c) => { body += c; });
-      res.on('end', () => resolve({ status: res.statusCode, body }));
-    }).on('error', reject);
-  });
 }
 
 function pidCount(dir) {

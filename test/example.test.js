@@ -12,7 +12,7 @@ const vm = require('vm');
 
 const { processInfo } = require('..');
 const { fakeElectronMain, FakeIpcRenderer, FakeContextBridge } = require('./fake-electron');
-const { isWindows, waitFor } = require('./helpers');
+const { isWindows, waitFor, httpGet } = require('./helpers');
 
 const EXAMPLE = path.join(__dirname, '..', 'examples', 'electron');
 const ROOT = path.join(__dirname, '..');
@@ -37,18 +37,6 @@ function withModules(electron, fn) {
 function requireFresh(file) {
   delete require.cache[require.resolve(file)];
   return require(file);
-}
-
-// GET url → { status, body }. (Not fetch: undici cannot connect under Wine.)
-function httpGet(url) {
-  return new Promise((resolve, reject) => {
-    require('http').get(url, { agent: false }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c) => { body += c; });
-      res.on('end', () => resolve({ status: res.statusCode, body }));
-    }).on('error', reject);
-  });
 }
 
 // Just enough DOM for renderer.js.

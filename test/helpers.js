@@ -91,3 +91,17 @@ module.exports.makeMarker = makeMarker;
 module.exports.markedProcesses = markedProcesses;
 module.exports.markerEnv = markerEnv;
 module.exports.pidAlive = pidAlive;
+
+// GET url → { status, body }. (Not fetch: undici cannot connect under Wine.)
+function httpGet(url) {
+  return new Promise((resolve, reject) => {
+    require('http').get(url, { agent: false }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c) => { body += c; });
+      res.on('end', () => resolve({ status: res.statusCode, body }));
+    }).on('error', reject);
+  });
+}
+
+module.exports.httpGet = httpGet;
