@@ -75,6 +75,8 @@ static DWORD interrupt_console_of(DWORD pid, DWORD* reached, DWORD* nreached) {
   return 0;
 }
 
+int wmain(int argc, wchar_t** argv); /* the entry point (-municode) */
+
 int wmain(int argc, wchar_t** argv) {
   DWORD reached[BW_MAX_PIDS];
   DWORD nreached = 0, last = failure(STAGE_USAGE, ERROR_INVALID_PARAMETER);
