@@ -794,6 +794,64 @@ export interface RegisterIpcHandlersOptions {
  */
 export function registerIpcHandlers(ipcMain: IpcMainLike, backend: Backend, options?: RegisterIpcHandlersOptions): () => void;
 
+/** The parts of Electron's `app` that {@link attachToApp} uses. */
+export interface AppLike {
+  on(event: 'before-quit', listener: (event: { preventDefault(): void }) => void): unknown;
+  on(event: 'will-quit', listener: (event: { preventDefault(): void }) => void): unknown;
+  on(event: 'browser-window-created', listener: (event: unknown, window: any) => void): unknown;
+  removeListener(event: string, listener: (...args: any[]) => void): unknown;
+  quit(): void;
+  exit(exitCode?: number): void;
+}
+
+/** A `BrowserWindow`, for Windows' `query-session-end` / `session-end`. */
+export interface SessionEndTarget {
+  on(event: 'query-session-end' | 'session-end', listener: (...args: any[]) => void): unknown;
+  removeListener(event: string, listener: (...args: any[]) => void): unknown;
+}
+
+export interface AttachToAppOptions {
+  /** How long the held quit waits for the graceful stops before it force-stops and calls `app.exit()`; default 30000. */
+  quitTimeoutMs?: number;
+  /** Exit code of that `app.exit()`; default 0. */
+  exitCode?: number;
+  /** Windows that exist already (later ones are seen through `browser-window-created`), for Windows logoff/shutdown. */
+  windows?: readonly SessionEndTarget[];
+  /** Where timeouts and failed stops are logged; default silent. */
+  logger?: BackendLogger;
+}
+
+/**
+ * Ties backends to Electron's quit: holds the first `before-quit` while a backend is active,
+ * stops every backend gracefully in parallel, then quits; after `quitTimeoutMs` force-stops them
+ * (`stopSync()`) and calls `app.exit()`. `will-quit`, the process's `exit` and Windows'
+ * `query-session-end`/`session-end` (which skip `before-quit`) run `stopSync()`. Returns `detach()`.
+ */
+export function attachToApp(app: AppLike, backends: Backend | readonly Backend[], options?: AttachToAppOptions): () => void;
+
+/** The parts of Electron's `Session` that {@link registerPreload} uses (either API). */
+export type SessionLike =
+  | {
+      registerPreloadScript(script: { type: 'frame'; id?: string; filePath: string }): string;
+      unregisterPreloadScript(id: string): void;
+      getPreloadScripts?(): Array<{ id: string }>;
+    }
+  | { setPreloads(preloads: string[]): void; getPreloads(): string[] };
+
+export interface RegisterPreloadOptions {
+  /** Property of `window`; default `'backend'`. */
+  key?: string;
+  /** Must match `registerIpcHandlers`; default `'backend'`. */
+  prefix?: string;
+}
+
+/**
+ * Registers the package's self-contained preload (`backend-warden/sandboxed-preload`) for every
+ * frame of `session` (`registerPreloadScript`, or `setPreloads` before Electron 35), so that
+ * sandboxed windows get `window[key]` beside the app's own preload. Returns `unregister()`.
+ */
+export function registerPreload(session: SessionLike, options?: RegisterPreloadOptions): () => void;
+
 /** A failed `restart()` or `stop()` as the renderer sees it (apps check `success`). */
 export interface BackendBridgeFailure {
   success: false;

@@ -8,6 +8,8 @@ const { binding } = require('./native');
 const { Backend } = require('./backend');
 const { registerIpcHandlers } = require('./electron/ipc');
 const { exposeBackend, createBackendApi } = require('./electron/preload');
+const { attachToApp } = require('./electron/attach');
+const { registerPreload } = require('./electron/register-preload');
 
 function nativeInfo() {
   const b = binding();
@@ -23,6 +25,8 @@ module.exports = {
   nativeInfo,
   Backend,
   registerIpcHandlers,
+  attachToApp,
+  registerPreload,
   exposeBackend,
   createBackendApi,
   findFreePort,

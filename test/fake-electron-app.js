@@ -19,6 +19,7 @@
 const EventEmitter = require('events');
 const fs = require('fs');
 const vm = require('vm');
+const { FakeIpcMain, FakeIpcRenderer } = require('./fake-electron');
 
 class ElectronApp extends EventEmitter {
   constructor({ isPackaged = false, appPath = process.cwd() } = {}) {
@@ -136,7 +137,7 @@ function runSandboxedPreload(file, electron, { argv = [] } = {}) {
     throw new Error(`module not found: ${name}`);
   };
   const sandboxProcess = Object.freeze({ type: 'renderer', sandboxed: true, contextIsolated: true, platform: process.platform, argv: Object.freeze(argv.slice()) });
-  const context = vm.createContext({});
+  const context = vm.createContext({ console });
   const wrapper = vm.runInContext(
     `(function (require, process, Buffer, global, setImmediate, clearImmediate, exports, module) {${fs.readFileSync(file, 'utf8')}\n})`,
     context, { filename: file });
@@ -145,4 +146,41 @@ function runSandboxedPreload(file, electron, { argv = [] } = {}) {
   return { required, module };
 }
 
-module.exports = { ElectronApp, ElectronWindow, ElectronSession, runSandboxedPreload };
+// ipcMain with on()/removeListener() for ipcRenderer.sendSync, as Electron's:
+// a listener sets event.returnValue; with no listener Electron warns and
+// the renderer gets undefined.
+class SyncIpcMain extends FakeIpcMain {
+  constructor() {
+    super();
+    this.emitter = new EventEmitter();
+    this.warnings = [];
+  }
+
+  on(channel, listener) {
+    this.emitter.on(channel, listener);
+    return this;
+  }
+
+  removeListener(channel, listener) {
+    this.emitter.removeListener(channel, listener);
+    return this;
+  }
+
+  listenerCount(channel) {
+    return this.emitter.listenerCount(channel);
+  }
+}
+
+class SyncIpcRenderer extends FakeIpcRenderer {
+  sendSync(channel, ...args) {
+    const event = { sender: this.webContents, senderFrame: { url: this.frameUrl }, returnValue: undefined };
+    if (this.ipcMain.listenerCount(channel) === 0) {
+      this.ipcMain.warnings.push(`called ipcRenderer.sendSync() with '${channel}' channel without listeners.`);
+      return undefined;
+    }
+    this.ipcMain.emitter.emit(channel, event, ...structuredClone(args));
+    return structuredClone(event.returnValue);
+  }
+}
+
+module.exports = { SyncIpcMain, SyncIpcRenderer, ElectronApp, ElectronWindow, ElectronSession, runSandboxedPreload };

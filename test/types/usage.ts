@@ -171,3 +171,21 @@ async function renderer(win: Window): Promise<void> {
 void mainProcess;
 void preloadScript;
 void renderer;
+
+// attachToApp / registerPreload with stand-ins shaped like Electron's objects.
+declare const electronApp: {
+  on(event: string, listener: (...args: any[]) => void): unknown;
+  removeListener(event: string, listener: (...args: any[]) => void): unknown;
+  quit(): void;
+  exit(code?: number): void;
+};
+declare const electronSession: { registerPreloadScript(s: { type: 'frame'; id?: string; filePath: string }): string; unregisterPreloadScript(id: string): void };
+function electronGlue(b1: warden.Backend, b2: warden.Backend): void {
+  const detach: () => void = warden.attachToApp(electronApp, [b1, b2], { quitTimeoutMs: 10000 });
+  warden.attachToApp(electronApp, b1);
+  detach();
+  const unregister: () => void = warden.registerPreload(electronSession, { key: 'api', prefix: 'api' });
+  warden.registerPreload(electronSession);
+  unregister();
+}
+void electronGlue;
