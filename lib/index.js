@@ -5,6 +5,7 @@ const { processInfo, listTree, killTree, killTreeSync, spawnTree } = require('./
 const { findFreePort, isPortFree, waitForPort, portOwner } = require('./ports');
 const { checkFirewall, firewallRule, firewallCommand } = require('./firewall');
 const { binding } = require('./native');
+const { isBackendError } = require('./errors');
 const { Backend } = require('./backend');
 const { registerIpcHandlers } = require('./electron/ipc');
 const { exposeBackend, createBackendApi } = require('./electron/preload');
@@ -23,6 +24,7 @@ module.exports = {
   killTreeSync,
   spawnTree,
   nativeInfo,
+  isBackendError,
   Backend,
   registerIpcHandlers,
   attachToApp,
