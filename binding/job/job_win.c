@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "job/job.h"
+#include "os/wintime.h"
 
 #define BW_STOP_KEY ((ULONG_PTR)1)
 #define BW_JOB_KEY ((ULONG_PTR)2)
@@ -106,7 +107,6 @@ bool bw_job_spawn(const bw_job_spawn_opts* o, bw_job** out, uint32_t* pid, doubl
   bw_job* j = calloc(1, sizeof(*j));
   bool ok = false;
   int i;
-  FILETIME created, exited, kernel, user;
 
   memset(&pi, 0, sizeof(pi));
   if (j == NULL) {
@@ -206,13 +206,7 @@ bool bw_job_spawn(const bw_job_spawn_opts* o, bw_job** out, uint32_t* pid, doubl
   ResumeThread(pi.hThread);
   CloseHandle(pi.hThread);
   *pid = pi.dwProcessId;
-  *start_time = -1;
-  if (GetProcessTimes(pi.hProcess, &created, &exited, &kernel, &user)) {
-    ULARGE_INTEGER u;
-    u.LowPart = created.dwLowDateTime;
-    u.HighPart = created.dwHighDateTime;
-    *start_time = (double)(u.QuadPart - 116444736000000000ULL) / 10000.0;
-  }
+  *start_time = bw_process_start_ms(pi.hProcess);
   *out = j;
   ok = true;
 

@@ -1,9 +1,9 @@
 /* Node-API binding for job objects (Windows only): the job-object
- * supervised spawn (job_win.c) for the JS tree layer. Each job is a
- * type-tagged JS external; its waiter thread reports through
- * a thread-safe function. The job dies with the environment (cleanup hook)
- * or with its external (finalizer), whichever comes first: closing the job
- * handle kills whatever still runs in it. */
+ * supervised spawn (job_win.c) for the JS tree layer. Each job's JS handle
+ * is a type-tagged object wrapping it, as the port waiters' are; its waiter
+ * thread reports through a thread-safe function. The job dies with the
+ * environment (cleanup hook) or with its handle (finalizer), whichever
+ * comes first: closing the job handle kills whatever still runs in it. */
 #include <windows.h>
 
 #include <stdlib.h>
@@ -37,7 +37,9 @@ static void env_cleanup(void* arg) {
   job_finish(arg);
 }
 
-static void external_finalize(napi_env env, void* data, void* hint) {
+static const napi_type_tag job_tag = {0x62776a6f62686e64ULL, 0x6c65000000000001ULL};
+
+static void handle_finalize(napi_env env, void* data, void* hint) {
   js_job* j = data;
   (void)hint;
   job_finish(j);
@@ -163,8 +165,10 @@ static bool arg_stdio(napi_env env, napi_value v, const char* name, wchar_t** pa
 static js_job* unwrap(napi_env env, napi_value v) {
   void* data = NULL;
   napi_valuetype t;
-  if (napi_typeof(env, v, &t) != napi_ok || t != napi_external ||
-      napi_get_value_external(env, v, &data) != napi_ok || data == NULL) {
+  bool tagged = false;
+  if (v == NULL || napi_typeof(env, v, &t) != napi_ok || t != napi_object ||
+      napi_check_object_type_tag(env, v, &job_tag, &tagged) != napi_ok || !tagged ||
+      napi_unwrap(env, v, &data) != napi_ok || data == NULL) {
     bw_throw_invalid_arg_type(env, "handle", "a job handle", v);
     return NULL;
   }
@@ -221,13 +225,15 @@ static napi_value js_job_spawn(napi_env env, napi_callback_info info) {
     bw_throw_system_error(env, &err, NULL);
     goto done;
   }
-  if (napi_create_external(env, j, external_finalize, NULL, &handle) != napi_ok) {
+  if (napi_create_object(env, &handle) != napi_ok ||
+      napi_type_tag_object(env, handle, &job_tag) != napi_ok ||
+      napi_wrap(env, handle, j, handle_finalize, NULL, NULL) != napi_ok) {
     job_finish(j);
-    bw_throw_napi_failure(env, napi_generic_failure, "napi_create_external");
+    bw_throw_napi_failure(env, napi_generic_failure, "napi_wrap");
     goto done;
   }
   napi_add_env_cleanup_hook(env, env_cleanup, j);
-  j = NULL; /* owned by the external now */
+  j = NULL; /* owned by the handle now */
   BW_CALL_GOTO(env, napi_create_object(env, &result), done);
   if (!bw_set_value(env, result, "handle", handle) || !bw_set_double(env, result, "pid", pid) ||
       !bw_set_double(env, result, "startTime", start))

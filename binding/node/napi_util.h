@@ -15,6 +15,10 @@
 
 #include "os/error.h"
 
+/* The largest PID a binding accepts: a DWORD on Windows; POSIX pid_t is
+ * smaller, and the OS answers ESRCH beyond it. */
+#define BW_PID_MAX 4294967295.0
+
 /* Throws a generic Error for a failed Node-API call unless one is pending. */
 void bw_throw_napi_failure(napi_env env, napi_status status, const char* call);
 

@@ -10,7 +10,6 @@
 #include "node/napi_util.h"
 #include "ports/ports.h"
 
-#define BW_PID_MAX 4294967295.0
 #define BW_MAX_SAFE_INTEGER 9007199254740991LL
 
 /* --- arguments ----------------------------------------------------------- */

@@ -7,8 +7,6 @@
 #include "node/napi_util.h"
 #include "tree/tree.h"
 
-#define BW_PID_MAX 4294967295.0
-
 /* --- processInfo(pid) → Promise<{ pid, ppid, name, startTime }> ------- */
 
 typedef struct proc_info_req {

@@ -14,6 +14,9 @@
 #include "os/error.h"
 
 #define BW_PROC_NAME_MAX 260
+/* How far up the parent chain the "is this our own ancestor?" refusal
+ * looks, on every OS. */
+#define BW_ANCESTOR_DEPTH 128
 
 typedef struct bw_proc_info {
   int64_t pid;
@@ -87,12 +90,22 @@ const bw_proc_info* bw_proc_list_find(const bw_proc_list* list, int64_t pid);
  * the scan `all` by parent links, breadth-first. A process counts as a
  * child only if it did not start before its parent (so a PID reused by an
  * older process is never taken for a child). Processes already in out are
- * not added twice. */
-bool bw_tree_collect(const bw_proc_list* all, bw_proc_list* out);
+ * not added twice. identity, when not NULL, is called on each candidate
+ * child before that rule is applied: an OS that looks start times up
+ * lazily (Windows: OpenProcess per process is costly) fills them there. */
+typedef void (*bw_identity_fn)(bw_proc_info* p);
+bool bw_tree_collect(bw_proc_list* all, bw_proc_list* out, bw_identity_fn identity);
 
-/* Fills out from parallel arrays: gone members are killed, the rest
- * survivors. False on allocation failure. */
-bool bw_kill_result_from(bw_kill_result* out, const int64_t* pids, const bool* gone, size_t n);
+/* The end of a kill engine's rescan: frees the scan and the tree built
+ * from it; added < 0 means an allocation failed (ENOMEM into err).
+ * Returns added. */
+long bw_rescan_end(bw_proc_list* all, bw_proc_list* tree, long added, bw_error* err);
+
+/* The result of a kill, built member by member: alloc makes room for n
+ * (false on allocation failure, then nothing is left to free; forced is
+ * kept); add files a member under killed (gone) or survivors. */
+bool bw_kill_result_alloc(bw_kill_result* out, size_t n);
+void bw_kill_result_add(bw_kill_result* out, int64_t pid, bool gone);
 
 /* Whether a started at or after b, when both identities are known and
  * comparable; true when either is unknown. */

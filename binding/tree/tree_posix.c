@@ -1,8 +1,8 @@
 /* The Linux/macOS tree listing and kill engine. One engine serves killTree
  * in the host and the supervisor executable: snapshot the tree, signal it,
- * wait on the processes themselves (exit watches, rescanning for new
- * descendants on every wake), then freeze (SIGSTOP until no new member
- * appears) and SIGKILL what is left. A process seen as a descendant stays a
+ * wait on the processes themselves (their exit watches wake it at once; a
+ * rescan for new descendants runs on the 50 ms tick), then freeze (SIGSTOP
+ * until no new member appears) and SIGKILL what is left. A process seen as a descendant stays a
  * member after it detaches (setsid, double fork), so daemonizing during the
  * kill does not save it. The host never reaps here: only the supervisor
  * passes an on_wake hook that reaps its own children. */
@@ -24,7 +24,6 @@
  * themselves wake it at once through the watches. */
 #define BW_RESCAN_MS 50
 #define BW_FREEZE_ROUNDS 16
-#define BW_ANCESTOR_DEPTH 128
 
 typedef struct member {
   int64_t pid;
@@ -141,7 +140,7 @@ static long refresh(engine* e, int sig, bw_error* err) {
         goto oom;
     }
   }
-  if (!bw_tree_collect(&all, &tree)) goto oom;
+  if (!bw_tree_collect(&all, &tree, NULL)) goto oom;
   for (i = 0; i < tree.count; i++) {
     const bw_proc_info* p = &tree.items[i];
     if (p->state == 'Z' || p->state == 'X') continue;
@@ -150,15 +149,10 @@ static long refresh(engine* e, int sig, bw_error* err) {
     if (sig) send_to(&e->m[e->n - 1], sig);
     added++;
   }
-  bw_proc_list_free(&all);
-  bw_proc_list_free(&tree);
-  return added;
+  return bw_rescan_end(&all, &tree, added, err);
 
 oom:
-  bw_proc_list_free(&all);
-  bw_proc_list_free(&tree);
-  bw_error_set(err, BW_ERR_POSIX, ENOMEM, "realloc");
-  return -1;
+  return bw_rescan_end(&all, &tree, -1, err);
 }
 
 /* The fast walk: each live member's own child list, breadth-first as
@@ -308,20 +302,12 @@ static bool is_ancestor_of_self(int64_t pid) {
 
 static bool build_result(engine* e, bw_kill_result* out, bw_error* err) {
   size_t i;
-  out->killed = calloc(e->n + 1, sizeof(int64_t));
-  out->survivors = calloc(e->n + 1, sizeof(int64_t));
-  if (out->killed == NULL || out->survivors == NULL) {
-    bw_kill_result_free(out);
+  if (!bw_kill_result_alloc(out, e->n)) {
     bw_error_set(err, BW_ERR_POSIX, ENOMEM, "calloc");
     return false;
   }
-  for (i = 0; i < e->n; i++) {
-    if (e->m[i].skip) continue;
-    if (e->m[i].gone)
-      out->killed[out->killed_count++] = e->m[i].pid;
-    else
-      out->survivors[out->survivor_count++] = e->m[i].pid;
-  }
+  for (i = 0; i < e->n; i++)
+    if (!e->m[i].skip) bw_kill_result_add(out, e->m[i].pid, e->m[i].gone);
   return true;
 }
 
@@ -398,7 +384,7 @@ bool bw_tree_list(int64_t pid, double start_time, bw_proc_list* out, bw_error* e
     bw_error_set(err, BW_ERR_POSIX, ESRCH, "open");
     goto done;
   }
-  if (!bw_proc_list_push(out, root) || !bw_tree_collect(&all, out)) {
+  if (!bw_proc_list_push(out, root) || !bw_tree_collect(&all, out, NULL)) {
     bw_error_set(err, BW_ERR_POSIX, ENOMEM, "realloc");
     bw_proc_list_free(out);
     goto done;

@@ -1,5 +1,7 @@
-/* Platform-free process-tree logic: a growable list of process records and
- * the breadth-first collection of descendants from a whole-system scan. */
+/* Platform-free process-tree logic, shared by every OS: a growable list of
+ * process records, the breadth-first collection of descendants from a
+ * whole-system scan, and the kill options and result. */
+#include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,15 +39,16 @@ bool bw_started_not_before(double a, double b) {
   return a >= b;
 }
 
-bool bw_tree_collect(const bw_proc_list* all, bw_proc_list* out) {
+bool bw_tree_collect(bw_proc_list* all, bw_proc_list* out, bw_identity_fn identity) {
   size_t head = 0, i;
   /* out doubles as the breadth-first queue: every member is visited once
    * and its children are appended behind it. */
   while (head < out->count) {
     const bw_proc_info parent = out->items[head++];
     for (i = 0; i < all->count; i++) {
-      const bw_proc_info* p = &all->items[i];
-      if (p->ppid != parent.pid || p->pid == parent.pid) continue;
+      bw_proc_info* p = &all->items[i];
+      if (p->ppid != parent.pid || p->pid == parent.pid || p->pid <= 0) continue;
+      if (identity != NULL) identity(p);
       if (!bw_started_not_before(p->start_time, parent.start_time)) continue;
       if (bw_proc_list_find(out, p->pid) != NULL) continue;
       if (!bw_proc_list_push(out, p)) return false;
@@ -68,19 +71,27 @@ void bw_kill_result_free(bw_kill_result* r) {
   memset(r, 0, sizeof(*r));
 }
 
-bool bw_kill_result_from(bw_kill_result* out, const int64_t* pids, const bool* gone, size_t n) {
-  size_t i;
+bool bw_kill_result_alloc(bw_kill_result* out, size_t n) {
+  out->killed_count = out->survivor_count = 0;
   out->killed = calloc(n + 1, sizeof(int64_t));
   out->survivors = calloc(n + 1, sizeof(int64_t));
   if (out->killed == NULL || out->survivors == NULL) {
     bw_kill_result_free(out);
     return false;
   }
-  for (i = 0; i < n; i++) {
-    if (gone[i])
-      out->killed[out->killed_count++] = pids[i];
-    else
-      out->survivors[out->survivor_count++] = pids[i];
-  }
   return true;
+}
+
+void bw_kill_result_add(bw_kill_result* out, int64_t pid, bool gone) {
+  if (gone)
+    out->killed[out->killed_count++] = pid;
+  else
+    out->survivors[out->survivor_count++] = pid;
+}
+
+long bw_rescan_end(bw_proc_list* all, bw_proc_list* tree, long added, bw_error* err) {
+  bw_proc_list_free(all);
+  bw_proc_list_free(tree);
+  if (added < 0) bw_error_set(err, BW_ERR_POSIX, ENOMEM, "realloc");
+  return added;
 }

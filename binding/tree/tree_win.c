@@ -13,36 +13,22 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "os/wintime.h"
 #include "tree/tree.h"
 
-/* 100 ns intervals between 1601-01-01 and 1970-01-01. */
-#define BW_EPOCH_DIFF_100NS 116444736000000000ULL
 #define BW_RESCAN_MS 50
 #define BW_TERMINATE_ROUNDS 16
-
-static double filetime_to_ms(const FILETIME* ft) {
-  ULARGE_INTEGER u;
-  u.LowPart = ft->dwLowDateTime;
-  u.HighPart = ft->dwHighDateTime;
-  return (double)(u.QuadPart - BW_EPOCH_DIFF_100NS) / 10000.0;
-}
 
 static void wide_to_utf8(const WCHAR* w, char* out, size_t size) {
   int n = WideCharToMultiByte(CP_UTF8, 0, w, -1, out, (int)size, NULL, NULL);
   if (n <= 0) out[0] = '\0';
 }
 
-static double creation_ms(HANDLE proc) {
-  FILETIME created, exited, kernel, user;
-  if (!GetProcessTimes(proc, &created, &exited, &kernel, &user)) return -1;
-  return filetime_to_ms(&created);
-}
-
 static double pid_creation_ms(DWORD pid) {
   double ms = -1;
   HANDLE proc = OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, FALSE, pid);
   if (proc != NULL) {
-    ms = creation_ms(proc);
+    ms = bw_process_start_ms(proc);
     CloseHandle(proc);
   }
   return ms;
@@ -76,32 +62,10 @@ static bool scan(bw_proc_list* out, bw_error* err) {
   return true;
 }
 
-/* Looks up start times of the children of pid (and of pid) in the scan. */
-static void fill_times_for(bw_proc_list* all, int64_t parent) {
-  size_t i;
-  for (i = 0; i < all->count; i++) {
-    bw_proc_info* p = &all->items[i];
-    if ((p->ppid == parent || p->pid == parent) && p->start_time == -2)
-      p->start_time = pid_creation_ms((DWORD)p->pid);
-  }
-}
-
-/* Breadth-first descendants of the processes in out, looking up creation
- * times level by level (the identity rule needs them). */
-static bool collect(bw_proc_list* all, bw_proc_list* out) {
-  size_t head = 0, i;
-  while (head < out->count) {
-    const bw_proc_info parent = out->items[head++];
-    fill_times_for(all, parent.pid);
-    for (i = 0; i < all->count; i++) {
-      const bw_proc_info* p = &all->items[i];
-      if (p->ppid != parent.pid || p->pid == parent.pid || p->pid == 0) continue;
-      if (!bw_started_not_before(p->start_time, parent.start_time)) continue;
-      if (bw_proc_list_find(out, p->pid) != NULL) continue;
-      if (!bw_proc_list_push(out, p)) return false;
-    }
-  }
-  return true;
+/* bw_tree_collect's identity hook: start times are looked up only for
+ * the processes a tree needs. */
+static void fill_start_time(bw_proc_info* p) {
+  if (p->start_time == -2) p->start_time = pid_creation_ms((DWORD)p->pid);
 }
 
 bool bw_proc_info_get(int64_t pid, bw_proc_info* out, bw_error* err) {
@@ -141,7 +105,7 @@ bool bw_tree_list(int64_t pid, double start_time, bw_proc_list* out, bw_error* e
     bw_error_set(err, BW_ERR_POSIX, ESRCH, "OpenProcess");
     goto done;
   }
-  if (!bw_proc_list_push(out, &root) || !collect(&all, out)) {
+  if (!bw_proc_list_push(out, &root) || !bw_tree_collect(&all, out, fill_start_time)) {
     bw_proc_list_free(out);
     bw_error_set(err, BW_ERR_POSIX, ENOMEM, "realloc");
     goto done;
@@ -157,9 +121,16 @@ done:
 typedef struct member {
   DWORD pid;
   double start;
-  HANDLE h; /* SYNCHRONIZE | PROCESS_TERMINATE | QUERY_LIMITED */
+  HANDLE h; /* SYNCHRONIZE | PROCESS_TERMINATE | QUERY_LIMITED; NULL if denied */
   bool gone;
 } member;
+
+/* A member we hold a handle on and that has not exited. A member the OS
+ * would not let us open is never waited on or terminated and ends among the
+ * survivors (as a member POSIX will not let us signal does). */
+static bool waitable(const member* m) {
+  return !m->gone && m->h != NULL;
+}
 
 typedef struct engine {
   member* m;
@@ -173,13 +144,14 @@ static member* find_member(engine* e, DWORD pid) {
   return NULL;
 }
 
-/* Adds pid if its identity still matches; the open handle pins it. */
+/* Adds pid if its identity still matches; the open handle pins it. A
+ * process we may not open is added without a handle (a survivor). */
 static bool add_member(engine* e, DWORD pid, double start) {
   member* m;
   HANDLE h =
       OpenProcess(SYNCHRONIZE | PROCESS_TERMINATE | PROCESS_QUERY_LIMITED_INFORMATION, FALSE, pid);
-  if (h == NULL) return true; /* gone, or not ours to touch */
-  if (start >= 0 && creation_ms(h) != start) {
+  if (h == NULL && GetLastError() != ERROR_ACCESS_DENIED) return true; /* gone */
+  if (h != NULL && start >= 0 && bw_process_start_ms(h) != start) {
     CloseHandle(h);
     return true;
   }
@@ -187,7 +159,7 @@ static bool add_member(engine* e, DWORD pid, double start) {
     size_t cap = e->cap ? e->cap * 2 : 64;
     member* grown = realloc(e->m, cap * sizeof(*grown));
     if (grown == NULL) {
-      CloseHandle(h);
+      if (h != NULL) CloseHandle(h);
       return false;
     }
     e->m = grown;
@@ -197,7 +169,7 @@ static bool add_member(engine* e, DWORD pid, double start) {
   m->pid = pid;
   m->start = start;
   m->h = h;
-  m->gone = WaitForSingleObject(h, 0) == WAIT_OBJECT_0;
+  m->gone = h != NULL && WaitForSingleObject(h, 0) == WAIT_OBJECT_0;
   return true;
 }
 
@@ -215,28 +187,24 @@ static long refresh(engine* e, bw_error* err) {
     seed.start_time = e->m[i].start;
     if (!bw_proc_list_push(&tree, &seed)) goto oom;
   }
-  if (!collect(&all, &tree)) goto oom;
+  if (!bw_tree_collect(&all, &tree, fill_start_time)) goto oom;
   for (i = 0; i < tree.count; i++) {
     const bw_proc_info* p = &tree.items[i];
     if (find_member(e, (DWORD)p->pid) != NULL) continue;
     if (!add_member(e, (DWORD)p->pid, p->start_time)) goto oom;
     added++;
   }
-  bw_proc_list_free(&all);
-  bw_proc_list_free(&tree);
-  return added;
+  return bw_rescan_end(&all, &tree, added, err);
 oom:
-  bw_proc_list_free(&all);
-  bw_proc_list_free(&tree);
-  bw_error_set(err, BW_ERR_POSIX, ENOMEM, "realloc");
-  return -1;
+  return bw_rescan_end(&all, &tree, -1, err);
 }
 
 static size_t alive_count(engine* e) {
   size_t i, alive = 0;
   for (i = 0; i < e->n; i++) {
-    if (!e->m[i].gone && WaitForSingleObject(e->m[i].h, 0) == WAIT_OBJECT_0) e->m[i].gone = true;
-    if (!e->m[i].gone) alive++;
+    if (waitable(&e->m[i]) && WaitForSingleObject(e->m[i].h, 0) == WAIT_OBJECT_0)
+      e->m[i].gone = true;
+    if (waitable(&e->m[i])) alive++;
   }
   return alive;
 }
@@ -268,14 +236,14 @@ static bool wait_members(engine* e, ULONGLONG deadline, bool terminate_new, bw_e
     if (added < 0) return false;
     if (terminate_new)
       for (i = 0; i < e->n; i++)
-        if (!e->m[i].gone) TerminateProcess(e->m[i].h, 1);
+        if (waitable(&e->m[i])) TerminateProcess(e->m[i].h, 1);
     if (alive_count(e) == 0) return true;
     now = GetTickCount64();
     if (now >= deadline) return true;
     timeout = (DWORD)(deadline - now);
     if (timeout > BW_RESCAN_MS) timeout = BW_RESCAN_MS;
     for (i = 0; i < e->n && n < MAXIMUM_WAIT_OBJECTS; i++)
-      if (!e->m[i].gone) hs[n++] = e->m[i].h;
+      if (waitable(&e->m[i])) hs[n++] = e->m[i].h;
     WaitForMultipleObjects(n, hs, FALSE, timeout);
   }
 }
@@ -288,7 +256,7 @@ static bool is_ancestor_of_self(int64_t pid) {
   int depth;
   bool found = false;
   if (!scan(&all, &ignored)) return false;
-  for (depth = 0; depth < 128; depth++) {
+  for (depth = 0; depth < BW_ANCESTOR_DEPTH; depth++) {
     const bw_proc_info* p = bw_proc_list_find(&all, cur);
     double parent_start;
     if (p == NULL || p->ppid == 0) break;
@@ -335,7 +303,7 @@ bool bw_tree_kill(int64_t pid, const bw_kill_opts* o, bw_kill_result* out, bw_er
       bw_error_set(err, BW_ERR_POSIX, ESRCH, "OpenProcess");
     return false;
   }
-  start = creation_ms(probe);
+  start = bw_process_start_ms(probe);
   CloseHandle(probe);
   if (o->start_time >= 0 && start != o->start_time) {
     bw_error_set(err, BW_ERR_POSIX, ESRCH, "OpenProcess");
@@ -356,38 +324,23 @@ bool bw_tree_kill(int64_t pid, const bw_kill_opts* o, bw_kill_result* out, bw_er
       size_t j;
       long added;
       for (j = 0; j < e.n; j++)
-        if (!e.m[j].gone) TerminateProcess(e.m[j].h, 1);
+        if (waitable(&e.m[j])) TerminateProcess(e.m[j].h, 1);
       added = refresh(&e, err);
       if (added < 0) goto done;
       if (added == 0) break;
     }
     if (!wait_members(&e, GetTickCount64() + (ULONGLONG)o->force_wait_ms, true, err)) goto done;
   }
-  {
-    int64_t* pids = calloc(e.n + 1, sizeof(int64_t));
-    bool* gone = calloc(e.n + 1, sizeof(bool));
-    bool built;
-    if (pids == NULL || gone == NULL) {
-      free(pids);
-      free(gone);
-      goto oom;
-    }
-    alive_count(&e);
-    for (i = 0; i < e.n; i++) {
-      pids[i] = e.m[i].pid;
-      gone[i] = e.m[i].gone;
-    }
-    built = bw_kill_result_from(out, pids, gone, e.n);
-    free(pids);
-    free(gone);
-    if (!built) goto oom;
-  }
+  alive_count(&e);
+  if (!bw_kill_result_alloc(out, e.n)) goto oom;
+  for (i = 0; i < e.n; i++) bw_kill_result_add(out, (int64_t)e.m[i].pid, e.m[i].gone);
   ok = true;
   goto done;
 oom:
   bw_error_set(err, BW_ERR_POSIX, ENOMEM, "realloc");
 done:
-  for (i = 0; i < e.n; i++) CloseHandle(e.m[i].h);
+  for (i = 0; i < e.n; i++)
+    if (e.m[i].h != NULL) CloseHandle(e.m[i].h);
   free(e.m);
   return ok;
 }
