@@ -42,6 +42,20 @@ typedef enum bw_probe_result {
   BW_PROBE_UNAVAILABLE = -3 /* the address or its family does not exist here */
 } bw_probe_result;
 
+/* What a failed bind(2) tells a probe, once the OS file has sorted its
+ * error code into one of these. */
+typedef enum bw_bind_error {
+  BW_BIND_ERROR_OTHER,     /* an error to report */
+  BW_BIND_ERROR_IN_USE,    /* EADDRINUSE */
+  BW_BIND_ERROR_DENIED,    /* EACCES, EPERM: privileged or excluded port */
+  BW_BIND_ERROR_NO_ADDRESS /* EADDRNOTAVAIL, EAFNOSUPPORT */
+} bw_bind_error;
+
+/* ports_addr.c: whether the failure answers the probe (then *result is
+ * set): in use, blocked, or, for an optional probe, an address or family
+ * this machine does not have. False: the caller reports the error. */
+bool bw_probe_answer(bw_bind_error kind, bool optional, bw_probe_result* result);
+
 /* Binds a TCP socket to addr:port the way a backend's server would and
  * closes it again. POSIX sets SO_REUSEADDR, as Node, Go and Python servers
  * do, so a port held only by TIME_WAIT leftovers counts as free; Windows

@@ -85,6 +85,21 @@ static int tcp_socket(int family, bool nonblocking) {
 
 /* --- bind probe ---------------------------------------------------------- */
 
+static bw_bind_error bind_error_kind(int e) {
+  switch (e) {
+    case EADDRINUSE:
+      return BW_BIND_ERROR_IN_USE;
+    case EACCES:
+    case EPERM:
+      return BW_BIND_ERROR_DENIED;
+    case EADDRNOTAVAIL:
+    case EAFNOSUPPORT:
+      return BW_BIND_ERROR_NO_ADDRESS;
+    default:
+      return BW_BIND_ERROR_OTHER;
+  }
+}
+
 bool bw_port_probe(const bw_addr* addr, int port, bool optional, bw_probe_result* result,
                    int* bound_port, bw_error* err) {
   struct sockaddr_storage ss;
@@ -113,24 +128,7 @@ bool bw_port_probe(const bw_addr* addr, int port, bool optional, bw_probe_result
   if (bind(fd, (struct sockaddr*)&ss, len) != 0) {
     e = errno;
     close(fd);
-    switch (e) {
-      case EADDRINUSE:
-        *result = BW_PROBE_IN_USE;
-        return true;
-      case EACCES:
-      case EPERM:
-        *result = BW_PROBE_BLOCKED;
-        return true;
-      case EADDRNOTAVAIL:
-      case EAFNOSUPPORT:
-        if (optional) {
-          *result = BW_PROBE_UNAVAILABLE;
-          return true;
-        }
-        break;
-      default:
-        break;
-    }
+    if (bw_probe_answer(bind_error_kind(e), optional, result)) return true;
     bw_error_set(err, BW_ERR_POSIX, e, "bind");
     return false;
   }

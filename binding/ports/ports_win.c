@@ -71,6 +71,20 @@ static void socket_error(bw_error* err, const char* syscall) {
 
 /* --- bind probe ---------------------------------------------------------- */
 
+static bw_bind_error bind_error_kind(int e) {
+  switch (e) {
+    case WSAEADDRINUSE:
+      return BW_BIND_ERROR_IN_USE;
+    case WSAEACCES: /* an excluded port range (Hyper-V, WinNAT) */
+      return BW_BIND_ERROR_DENIED;
+    case WSAEADDRNOTAVAIL:
+    case WSAEAFNOSUPPORT:
+      return BW_BIND_ERROR_NO_ADDRESS;
+    default:
+      return BW_BIND_ERROR_OTHER;
+  }
+}
+
 bool bw_port_probe(const bw_addr* addr, int port, bool optional, bw_probe_result* result,
                    int* bound_port, bw_error* err) {
   struct sockaddr_storage ss;
@@ -101,23 +115,7 @@ bool bw_port_probe(const bw_addr* addr, int port, bool optional, bw_probe_result
   if (bind(s, (struct sockaddr*)&ss, len) != 0) {
     e = WSAGetLastError();
     closesocket(s);
-    switch (e) {
-      case WSAEADDRINUSE:
-        *result = BW_PROBE_IN_USE;
-        return true;
-      case WSAEACCES: /* an excluded port range (Hyper-V, WinNAT) */
-        *result = BW_PROBE_BLOCKED;
-        return true;
-      case WSAEADDRNOTAVAIL:
-      case WSAEAFNOSUPPORT:
-        if (optional) {
-          *result = BW_PROBE_UNAVAILABLE;
-          return true;
-        }
-        break;
-      default:
-        break;
-    }
+    if (bw_probe_answer(bind_error_kind(e), optional, result)) return true;
     bw_error_set(err, BW_ERR_WIN32, e, "bind");
     return false;
   }
