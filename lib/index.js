@@ -5,9 +5,12 @@ const { processInfo, listTree, killTree, killTreeSync, spawnTree } = require('./
 const { findFreePort, isPortFree, waitForPort, portOwner } = require('./ports');
 const { checkFirewall, firewallRule, firewallCommand } = require('./firewall');
 const { binding } = require('./native');
+const { isBackendError } = require('./errors');
 const { Backend } = require('./backend');
-const { registerIpcHandlers } = require('./ipc');
-const { exposeBackend, createBackendApi } = require('./preload');
+const { registerIpcHandlers } = require('./electron/ipc');
+const { exposeBackend, createBackendApi } = require('./electron/preload');
+const { attachToApp } = require('./electron/attach');
+const { registerPreload } = require('./electron/register-preload');
 
 function nativeInfo() {
   const b = binding();
@@ -21,8 +24,11 @@ module.exports = {
   killTreeSync,
   spawnTree,
   nativeInfo,
+  isBackendError,
   Backend,
   registerIpcHandlers,
+  attachToApp,
+  registerPreload,
   exposeBackend,
   createBackendApi,
   findFreePort,

@@ -11,8 +11,9 @@
 // logs it; the preload turns the second form into a rejection with the plain
 // `{ code, message }` object. Status pushes carry the status object as is.
 
-const { codedError, invalidArgType, invalidArgValue, outOfRange, validateOptions } = require('./errors');
-const { kLogger } = require('./backend');
+const { codedError, invalidArgType, invalidArgValue, outOfRange, validateOptions } = require('../errors');
+const { kLogger } = require('../backend');
+const { answerPreloadOptions } = require('./register-preload');
 
 const PREFIX = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
 const MAX_NAME = 256;
@@ -258,12 +259,14 @@ function registerIpcHandlers(ipcMain, backend, options) {
       `Could not register a handler for '${clash}' (${err.message}); another handler may own it: remove it first, or use another prefix`);
   }
   backend.on('status', onStatus);
+  const releasePreloadOptions = answerPreloadOptions(ipcMain);
 
   let disposed = false;
   return function dispose() {
     if (disposed) return;
     disposed = true;
     backend.removeListener('status', onStatus);
+    releasePreloadOptions();
     for (const channel of done) {
       ipcMain.removeHandler(channel);
       taken.delete(channel);
