@@ -17,7 +17,7 @@ const { which } = require('../../scripts/lib/toolchain');
 const EXPECTED = [
   'CMakeLists.txt', 'README.md', 'index.d.ts', 'renderer.d.ts', 'preload.d.ts', 'package.json', 'scripts/install.js',
   'prebuilds/linux-x64/backend_warden.node', 'prebuilds/linux-x64/backend_warden_supervisor',
-  'prebuilds/win32-x64/backend_warden.node',
+  'prebuilds/win32-x64/backend_warden.node', 'prebuilds/win32-x64/backend_warden_ctrlc.exe',
 ];
 
 describe('package', function () {
