@@ -3,22 +3,31 @@
  * ASCII on descriptor 3, a socket the host created:
  *   host → supervisor:  "stop <signal> <graceMs>\n"   graceful stop of the tree
  *                       "kill\n"                      force at once
- *                       end of file                   the host died: graceful stop
  *   supervisor → host:  "spawned <pid> <startTime>\n" the backend runs
  *                       "error <errno> <syscall>\n"   it could not be started
  *                       "exit <code> <signal>\n"      the backend's root exited
- *                       "closed <forced> <k>,<k>… <s>,<s>…\n" whole tree gone
- *                       ("-" stands for an empty list) */
+ *                       "closed <forced> <k>,<k>… <s>,<s>… <complete>\n"
+ *                                                     whole tree gone ("-" stands
+ *                                                     for an empty list; complete
+ *                                                     is 1 when no member could
+ *                                                     have left an orphan unseen)
+ *                       end of file                   the host died: the polite
+ *                                                     signal, at most
+ *                                                     host-death-grace-ms, force */
 #ifndef BW_SUPERVISOR_H
 #define BW_SUPERVISOR_H
 
 #include <stdbool.h>
 #include <sys/types.h>
 
-/* Makes this process a child subreaper where the OS has one, and arranges
- * for sig to be delivered when the host (the parent) dies. Returns false if
- * the host is already gone. */
-bool bw__sup_os_init(pid_t host, int sig);
+/* Makes this process a child subreaper where the OS has one (*subreaper
+ * says whether it is), and arranges for sig to be delivered when the host
+ * (the parent) dies. Returns false if the host is already gone. */
+bool bw__sup_os_init(pid_t host, int sig, bool* subreaper);
+
+/* Closes every descriptor from fd up in one call (close_range). False when
+ * the OS cannot, so the caller walks /dev/fd. */
+bool bw__sup_close_from(int fd);
 
 /* A descriptor that becomes readable when the host exits, or -1. */
 int bw__sup_host_watch(pid_t host);

@@ -6,9 +6,15 @@
 
 #include "supervisor.h"
 
-bool bw__sup_os_init(pid_t host, int sig) {
+bool bw__sup_os_init(pid_t host, int sig, bool* subreaper) {
   (void)sig;
+  *subreaper = false; /* macOS has none: orphans go to launchd */
   return getppid() == host;
+}
+
+bool bw__sup_close_from(int fd) {
+  (void)fd;
+  return false;
 }
 
 int bw__sup_host_watch(pid_t host) {

@@ -12,9 +12,12 @@
 #ifndef SYS_pidfd_open
 #define SYS_pidfd_open 434
 #endif
+#ifndef SYS_close_range
+#define SYS_close_range 436
+#endif
 
-bool bw__sup_os_init(pid_t host, int sig) {
-  prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+bool bw__sup_os_init(pid_t host, int sig, bool* subreaper) {
+  *subreaper = prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0;
   /* PR_SET_PDEATHSIG fires when the *thread* that forked us exits; Node
    * spawns from the JS thread, which lives as long as the host. */
   prctl(PR_SET_PDEATHSIG, sig, 0, 0, 0);
@@ -24,4 +27,8 @@ bool bw__sup_os_init(pid_t host, int sig) {
 
 int bw__sup_host_watch(pid_t host) {
   return (int)syscall(SYS_pidfd_open, host, 0);
+}
+
+bool bw__sup_close_from(int fd) {
+  return syscall(SYS_close_range, (unsigned)fd, ~0U, 0) == 0;
 }

@@ -83,17 +83,23 @@ int bw__proc_children(int64_t pid, bw_proc_list* out, bw_error* err) {
   return 1;
 }
 
-bool bw__alive(int64_t pid, double start_time) {
+int bw__alive(int64_t pid, double start_time) {
   bw_proc_info info;
-  if (!fill(pid, &info) || info.state == 'Z') return false;
-  return start_time < 0 || info.start_time == start_time;
+  /* libproc reads need no descriptor: a failed read means no process. */
+  if (!fill(pid, &info) || info.state == 'Z') return 0;
+  return start_time < 0 || info.start_time == start_time ? 1 : 0;
 }
 
-int bw__watch_open(int64_t pid, double start_time, bool* gone) {
+int bw__watch_open(int64_t pid, double start_time, bool* gone, int* os_errno) {
   struct kevent ev;
   int kq = kqueue();
   *gone = false;
-  if (kq < 0) return -1;
+  *os_errno = 0;
+  if (kq < 0) {
+    *os_errno = errno;
+    *gone = bw__alive(pid, start_time) == 0;
+    return -1;
+  }
   EV_SET(&ev, (uintptr_t)pid, EVFILT_PROC, EV_ADD | EV_ONESHOT, NOTE_EXIT, 0, NULL);
   if (kevent(kq, &ev, 1, NULL, 0, NULL) < 0) {
     *gone = errno == ESRCH;
@@ -101,7 +107,7 @@ int bw__watch_open(int64_t pid, double start_time, bool* gone) {
     return -1;
   }
   /* Registered: the identity check now proves the watch is on our process. */
-  if (!bw__alive(pid, start_time)) {
+  if (bw__alive(pid, start_time) != 1) {
     close(kq);
     *gone = true;
     return -1;

@@ -19,18 +19,21 @@ int bw__proc_children(int64_t pid, bw_proc_list* out, bw_error* err);
 
 /* An exit watch: a descriptor that poll() reports readable once the process
  * has exited (Linux: pidfd; macOS: a kqueue with EVFILT_PROC NOTE_EXIT).
- * Returns -1 when the OS offers none for pid (the engine then polls).
- * The identity is re-checked after the watch is open, so a watch never
- * refers to a PID that was reused under us; *gone is set when pid no longer
- * has that identity. */
-int bw__watch_open(int64_t pid, double start_time, bool* gone);
+ * Returns -1 when the OS offers none for pid (the engine then polls);
+ * *os_errno then says why (EMFILE/ENFILE: out of descriptors; 0: no such
+ * facility or process). The identity is re-checked after the watch is open,
+ * so a watch never refers to a PID that was reused under us; *gone is set
+ * only when pid provably no longer has that identity. */
+int bw__watch_open(int64_t pid, double start_time, bool* gone, int* os_errno);
 void bw__watch_close(int fd);
 
 /* Sends sig to pid through its watch when there is one (race-free on Linux:
  * pidfd_send_signal), else with kill(2). Returns 0 or an errno value. */
 int bw__signal(int64_t pid, int watch_fd, int sig);
 
-/* Whether pid is still the process with that identity and not a zombie. */
-bool bw__alive(int64_t pid, double start_time);
+/* Whether pid is still the process with that identity and not a zombie:
+ * 1 yes, 0 no (gone, reused or a zombie), -1 unknown (the look failed, e.g.
+ * EMFILE: never to be taken for "gone"). */
+int bw__alive(int64_t pid, double start_time);
 
 #endif
