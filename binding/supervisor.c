@@ -239,10 +239,18 @@ static void teardown(sup* s, int sig, int64_t grace_ms) {
 
 /* Handles one control line. */
 static void on_line(sup* s, const char* line) {
-  long long sig = 0, grace = 0;
-  if (strcmp(line, "kill") == 0) teardown(s, SIGKILL, 0);
-  if (sscanf(line, "stop %lld %lld", &sig, &grace) == 2 && sig > 0 && sig < 65 && grace >= 0)
-    teardown(s, (int)sig, grace);
+  int sig = 0;
+  long long grace = 0;
+  switch (bw_sup_parse_control(line, strlen(line), &sig, &grace)) {
+    case BW_SUP_KILL:
+      teardown(s, SIGKILL, 0);
+      break;
+    case BW_SUP_STOP:
+      teardown(s, sig, grace);
+      break;
+    default:
+      break;
+  }
 }
 
 static void on_ctl_readable(sup* s) {

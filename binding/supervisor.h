@@ -18,7 +18,15 @@
 #define BW_SUPERVISOR_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <sys/types.h>
+
+typedef enum bw_sup_cmd { BW_SUP_UNKNOWN, BW_SUP_STOP, BW_SUP_KILL } bw_sup_cmd;
+
+/* Parses one control line (without its newline, len bytes): "kill", or
+ * "stop <signal 1..64> <graceMs 0..2^31-1>" (sets *sig and *grace_ms).
+ * Anything else is BW_SUP_UNKNOWN and ignored. supervisor_protocol.c. */
+bw_sup_cmd bw_sup_parse_control(const char* line, size_t len, int* sig, long long* grace_ms);
 
 /* Makes this process a child subreaper where the OS has one (*subreaper
  * says whether it is), and arranges for sig to be delivered when the host

@@ -143,8 +143,14 @@ linux('tree engine (Linux: subreaper, /proc child lists)', function () {
           else result = await warden.killTree(child.pid, { graceMs: 0 });
           const left = await survivors(marker);
           assert.strictEqual(left.length, 0, `${left.length} of ${WIDTH + 1} survived, result.survivors ${JSON.stringify(result.survivors)}`);
-          assert.ok(result.killed.length >= WIDTH + 1, `reported ${result.killed.length} killed`);
-          assert.deepStrictEqual(result.survivors, []);
+          if (how === 'killTreeSync') {
+            // The sync kill waits at most a second for the dying: on a loaded
+            // machine some of 901 may still be exiting, and are reported so.
+            assert.ok(result.killed.length + result.survivors.length >= WIDTH + 1, `reported ${result.killed.length} killed, ${result.survivors.length} survivors`);
+          } else {
+            assert.ok(result.killed.length >= WIDTH + 1, `reported ${result.killed.length} killed`);
+            assert.deepStrictEqual(result.survivors, []);
+          }
         } finally {
           sweep(marker);
           rm(marker);
