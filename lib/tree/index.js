@@ -6,10 +6,10 @@
 
 const fs = require('fs');
 
-const { binding } = require('./native');
+const { binding } = require('../native');
 const {
   invalidArgType, invalidArgValue, validateInteger, validateOptions, validatePid, validateString,
-} = require('./errors');
+} = require('../errors');
 const { signalNumber } = require('./signals');
 
 const isWindows = process.platform === 'win32';
@@ -131,7 +131,7 @@ function spawnTree(command, args = [], options) {
       ? HOST_DEATH_GRACE_DEFAULT
       : validateInteger(o.hostDeathGraceMs, 'options.hostDeathGraceMs', 0, HOST_DEATH_GRACE_MAX),
   };
-  const { SupervisedProcess } = isWindows ? require('./job') : require('./supervised');
+  const { SupervisedProcess } = isWindows ? require('./job-win') : require('./supervisor-posix');
   const child = new SupervisedProcess(command, args, opts);
   child.spawned.then(({ pid }) => {
     supervised.set(pid, child);
