@@ -242,7 +242,7 @@ describe('process trees', function () {
       assert.strictEqual(signal, null);
       assert.strictEqual(out, 'hello\nworld\n');
       assert.deepStrictEqual(events, ['spawn', ['exit', 7, null]]);
-      assert.deepStrictEqual(await child.kill(), { killed: [], forced: false, survivors: [] });
+      assert.deepStrictEqual(await child.kill(), { killed: [], forced: false, survivors: [], complete: true });
     });
 
     it('passes cwd and env, and nothing else of the host', async function () {
