@@ -8,7 +8,7 @@
 #include <arpa/inet.h>
 #include <net/if.h>
 
-#include "ports.h"
+#include "ports/ports.h"
 
 /* The OS conversions, as ports_posix.c has them (that file also opens
  * sockets, which a parser harness has no use for). */

@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "supervisor.h"
+#include "supervisor/protocol.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   int sig = 0;

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "firewall.h"
+#include "firewall/firewall.h"
 
 static char* fake_getenv(void* ctx, const char* name, bool* oom) {
   (void)ctx;

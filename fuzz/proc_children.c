@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "procfs.h"
+#include "tree/procfs.h"
 
 static int sep(char c) {
   return c == ' ' || c == '\n';

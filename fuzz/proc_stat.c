@@ -4,7 +4,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "procfs.h"
+#include "tree/procfs.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   bw_proc_info info;

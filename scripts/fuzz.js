@@ -21,7 +21,7 @@ const HARNESSES = {
   proc_children: ['procfs_linux.c'],
   addr: ['ports_addr.c'],
   firewall_ports: ['firewall_match.c'],
-  control_line: ['supervisor_protocol.c'],
+  control_line: ['protocol.c'],
 };
 
 function walk(dir, out = []) {
@@ -44,7 +44,8 @@ function main() {
     process.exit(1);
   }
   const files = walk(path.join(root, 'binding'));
-  const includes = [...new Set(files.filter((f) => f.endsWith('.h')).map((f) => path.dirname(f)))];
+  // binding/ is the include root (#include "tree/procfs.h"); every folder too.
+  const includes = [path.join(root, 'binding'), ...new Set(files.filter((f) => f.endsWith('.h')).map((f) => path.dirname(f)))];
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'bw-fuzz-'));
   let failed = 0;
   for (const name of names) {
