@@ -117,8 +117,9 @@ describe('real servers (Debian packages)', function () {
         const dt = Date.now() - t0;
         assert.deepStrictEqual(markedProcesses(marker), [], 'survivors of host death');
         // G2: one second (hostDeathGraceMs 500, then the force); generous
-        // for a loaded machine, far below the 10 s stop grace.
-        assert.ok(dt < 2500, `tree gone ${dt} ms after host death`);
+        // for a loaded machine (see test/tree-engine.test.js), far below the
+        // 10 s stop grace.
+        assert.ok(dt < 4000, `tree gone ${dt} ms after host death`);
       } finally {
         if (request) request.destroy();
         host.kill('SIGKILL');
