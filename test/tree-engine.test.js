@@ -250,7 +250,7 @@ linux('tree engine (Linux: subreaper, /proc child lists)', function () {
         await waitFor(() => markedProcesses(marker).length === 0, 8000, 10).catch(() => {});
         const dt = Date.now() - t0;
         assert.deepStrictEqual(markedProcesses(marker), []);
-        assert.ok(dt < 3000, `tree gone ${dt} ms after host death`);
+        assert.ok(dt < 4500, `tree gone ${dt} ms after host death`);
       } finally {
         host.kill('SIGKILL');
         sweep(marker);
