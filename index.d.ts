@@ -77,7 +77,8 @@ export interface KillResult {
    * Whether every member was followed to its end. `false` when a member exited by itself where
    * orphans cannot be followed (a plain `killTree` on Linux/macOS: no subreaper), so a process it
    * started in its last moments may have escaped. Trees started by `spawnTree`/`Backend` on Linux
-   * are always followed (the supervisor is a subreaper). Absent on Windows.
+   * are always followed (the supervisor is a subreaper). Windows: `false` from a plain `killTree`
+   * walk (not proven), absent from a job object's stop.
    */
   complete?: boolean;
 }
