@@ -215,6 +215,7 @@ linux('tree engine (Linux: subreaper, /proc child lists)', function () {
   });
 
   describe('host death (G2)', function () {
+    this.timeout(SANITIZED ? 180000 : 60000);
     for (const mode of ['ignore-term', 'busy']) {
       it(`a tree that ${mode === 'busy' ? 'spins and ignores SIGTERM' : 'ignores SIGTERM'} is gone within about a second of the host's SIGKILL, although the stop grace is 10 s${TIMED}`, async function () {
         const marker = makeMarker();
