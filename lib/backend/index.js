@@ -14,11 +14,14 @@ const EventEmitter = require('events');
 const { normalizeOptions } = require('./options');
 const { LineSplitter } = require('../lines');
 const { recoverPidFile, writePidFile, removePidFile, removePidFileSync } = require('./pid-file');
-const { request, waitForHttp, delay, urlOf, connectHost } = require('./http');
+const { request, waitForHttp, urlOf, connectHost } = require('./http');
 const {
-  abortError, codedError, invalidArgValue,
-  validateOptions, validateAbortSignal, validateString,
-} = require('../errors');
+  onAbort, abortable, withTimeout, delay,
+} = require('../abort');
+const { abortError, codedError, plainError } = require('../errors');
+const {
+  validateOptions, validateKeys, validateAbortSignal, validateString,
+} = require('../validate');
 
 const { spawnTree } = require('../tree');
 const { findFreePort, portOwner, waitForPort } = require('../ports');
@@ -28,37 +31,6 @@ const TAIL_LINES = 20;
 // The Backend's normalised logger, for lib/ipc.js.
 const kLogger = Symbol('backend-warden.logger');
 const STATES = Object.freeze(['idle', 'starting', 'running', 'stopping', 'stopped', 'crashed']);
-
-// Rejects with an AbortError as soon as `signal` aborts; otherwise settles
-// like `promise`. Leaves no listener behind.
-function abortable(promise, signal) {
-  if (!signal) return promise;
-  if (signal.aborted) {
-    Promise.resolve(promise).catch(() => {});
-    return Promise.reject(abortError(signal.reason));
-  }
-  return new Promise((resolve, reject) => {
-    const onAbort = () => reject(abortError(signal.reason));
-    signal.addEventListener('abort', onAbort, { once: true });
-    Promise.resolve(promise).then(
-      (v) => { signal.removeEventListener('abort', onAbort); resolve(v); },
-      (e) => { signal.removeEventListener('abort', onAbort); reject(e); },
-    );
-  });
-}
-
-// Settles like `promise`, or resolves `onTimeout()` after `ms`; clears its
-// timer either way.
-function withTimeout(promise, ms, onTimeout) {
-  let timer;
-  const timeout = new Promise((resolve) => { timer = setTimeout(() => resolve(onTimeout()), ms); });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
-function plainError(err) {
-  if (!err) return null;
-  return { code: typeof err.code === 'string' ? err.code : 'ERR_BACKEND', message: String(err.message || err) };
-}
 
 function describeTail(lines) {
   return lines.length ? `\n--- last output of the backend ---\n${lines.join('\n')}` : '';
@@ -113,10 +85,7 @@ class Backend extends EventEmitter {
   start(options) {
     let signal;
     try {
-      options = validateOptions(options);
-      for (const key of Object.keys(options)) {
-        if (key !== 'signal') throw invalidArgValue(`options.${key}`, options[key], 'is not a known option');
-      }
+      options = validateKeys(validateOptions(options), ['signal']);
       signal = validateAbortSignal(options.signal);
     } catch (err) {
       return Promise.reject(err);
@@ -269,12 +238,10 @@ class Backend extends EventEmitter {
   _withSignal(promise, signal) {
     if (!signal) return promise;
     const task = this._startTask;
-    const onAbort = () => {
+    const off = onAbort(signal, () => {
       if (task && this._startTask === task) this._abortTask(task, signal.reason, false);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-    const remove = () => signal.removeEventListener('abort', onAbort);
-    return promise.then((v) => { remove(); return v; }, (e) => { remove(); throw e; });
+    });
+    return promise.then((v) => { off(); return v; }, (e) => { off(); throw e; });
   }
 
   _abortTask(task, reason, byStop = true) {
@@ -339,7 +306,7 @@ class Backend extends EventEmitter {
         this._clearRun(run);
       }
       if (task.byStop) throw err; // stop() owns the state from here
-      this._lastError = plainError(err);
+      this._lastError = err ? plainError(err, 'ERR_BACKEND') : null;
       if (task.attempt > 0 && !signal.aborted) {
         this._background(err);
         this._afterCrash(run && run.exitInfo ? run.exitInfo : null);
@@ -398,7 +365,6 @@ class Backend extends EventEmitter {
       killPromise: null,
       pidFileWritten: false,
       spawnFailed: false,
-      output: [],
     };
     run.exited = new Promise((resolve) => { run.resolveExit = resolve; });
     run.closedPromise = new Promise((resolve) => { run.resolveClosed = resolve; });
@@ -416,8 +382,6 @@ class Backend extends EventEmitter {
       const source = proc[stream];
       if (!source) continue;
       const splitter = new LineSplitter((line) => {
-        run.output.push(line);
-        if (run.output.length > TAIL_LINES) run.output.shift();
         this._log.debug(`[backend-warden] ${o.name} ${stream}: ${line}`);
         this.emit(stream, line);
       }, { keep: TAIL_LINES });
@@ -450,15 +414,7 @@ class Backend extends EventEmitter {
     const r = o.readiness;
     if (!r) return;
     const probeController = new AbortController();
-    let rejectAbort;
-    const aborted = new Promise((resolve, reject) => { rejectAbort = reject; });
-    aborted.catch(() => {});
-    const onAbort = () => {
-      probeController.abort(signal.reason);
-      rejectAbort(abortError(signal.reason));
-    };
-    if (signal.aborted) onAbort();
-    else signal.addEventListener('abort', onAbort, { once: true });
+    const off = onAbort(signal, () => probeController.abort(signal.reason));
     const deadline = Date.now() + r.timeoutMs;
     const target = `${run.url}${r.path || ''}`;
     const probe = (async () => {
@@ -479,7 +435,7 @@ class Backend extends EventEmitter {
       throw err;
     });
     try {
-      await Promise.race([probe, died, aborted]);
+      await abortable(Promise.race([probe, died]), signal);
     } catch (err) {
       if (err.code === 'ETIMEDOUT') {
         const detail = err.last ? `last answer: ${err.last}` : 'the port never accepted a connection';
@@ -492,7 +448,7 @@ class Backend extends EventEmitter {
       }
       throw err;
     } finally {
-      signal.removeEventListener('abort', onAbort);
+      off();
       probeController.abort();
       probe.catch(() => {});
       died.catch(() => {});
@@ -718,14 +674,11 @@ class Backend extends EventEmitter {
 }
 
 function ruleName(options) {
-  options = validateOptions(options);
-  for (const key of Object.keys(options)) {
-    if (key !== 'name') throw invalidArgValue(`options.${key}`, options[key], 'is not a known option');
-  }
+  options = validateKeys(validateOptions(options), ['name']);
   if (options.name === undefined) return undefined;
   return validateString(options.name, 'options.name', { maxLength: 256 });
 }
 
 Backend.STATES = STATES;
 
-module.exports = { Backend, STATES, kLogger };
+module.exports = { Backend, kLogger };
