@@ -1,4 +1,4 @@
-// The job functions exist only on Windows: Binding has none (WinBinding does).
+// Must NOT compile: the job functions exist only on Windows; Binding has none (WinBinding does).
 import { binding } from '../../../lib/native';
 
-binding().jobClose({} as never);
+binding().jobClose({} as never); // @error TS2339
