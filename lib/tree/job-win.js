@@ -2,7 +2,7 @@
 'use strict';
 // SupervisedProcess on Windows: the backend is created suspended, put into
 // its own job object (kill on close, no breakaway) and resumed
-// (binding/job_win.c), so it and every descendant die with the host. stdio
+// (binding/job/job_win.c), so it and every descendant die with the host. stdio
 // reaches JS through named pipes that Node serves with `net`. Stop is
 // WM_CLOSE / Ctrl+Break, a wait on the job itself, then TerminateJobObject;
 // "all gone" is the job's active-process count reaching zero.
