@@ -40,8 +40,7 @@ async function processInfo(pid) {
   const info = await binding().processInfo(pid);
   // Linux start times count from boot: the boot id tells two boots apart,
   // so an identity saved across a reboot never matches a stranger.
-  if (process.platform === 'linux') info.bootId = await bootId();
-  return info;
+  return process.platform === 'linux' ? { ...info, bootId: await bootId() } : info;
 }
 
 let bootIdValue = null;
