@@ -235,14 +235,14 @@ describe('tasks: runTree', function () {
       await expectNoSurvivors(marker);
     }));
 
-    it('abort takes a tree that ignores the polite stop after graceMs: forced', withMarker(async function (marker) {
+    it(`abort takes a tree that ignores the polite stop after graceMs: forced${isWindows ? ' (Windows: node ends on the polite console event whatever it does with SIGTERM, so only "no survivors" is checked)' : ''}`, withMarker(async function (marker) {
       const controller = new AbortController();
       const err = await runTree(NODE, [TREE, '--children', '3', '--ignore-term'], {
         env: markerEnv(marker), signal: controller.signal, graceMs: 300,
         onLine: (stream, line) => { if (line.startsWith('ready')) controller.abort(); },
       }).then(() => null, (e) => e);
       assert.strictEqual(err && err.name, 'AbortError');
-      assert.strictEqual(err.forced, true);
+      if (!isWindows) assert.strictEqual(err.forced, true);
       await expectNoSurvivors(marker);
     }));
 
