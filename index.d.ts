@@ -87,6 +87,10 @@ export interface SpawnTreeOptions {
   stderr?: 'pipe' | 'ignore' | 'inherit';
   /** Grace period used when the host dies or the root exits and leaves descendants, and the default of `kill()`. Default 5000. */
   graceMs?: number;
+  /** Aborting stops the whole tree (`kill({ graceMs })`) and sets `cancelled`. Already aborted: `spawnTree` throws the `AbortError` and spawns nothing. */
+  signal?: AbortSignal;
+  /** Integer ≥ 1: past it the whole tree is stopped (`kill({ graceMs })`) and `timedOut` is set. */
+  timeoutMs?: number;
 }
 
 /**
@@ -97,6 +101,12 @@ export interface SpawnTreeOptions {
 export interface SupervisedProcess extends NodeJS.EventEmitter {
   /** The backend's PID, once spawned. */
   readonly pid: number | undefined;
+  /** The file that runs, as resolved: a bare name looked up on `PATH` (`PATHEXT` on Windows); for a Windows `.cmd`/`.bat`, the batch file (run through `cmd.exe`). */
+  readonly spawnfile: string;
+  /** Stopped because `options.signal` was aborted. */
+  readonly cancelled: boolean;
+  /** Stopped because `options.timeoutMs` passed. */
+  readonly timedOut: boolean;
   /** The backend's identity (see {@link ProcessInfo.startTime}), once spawned. */
   readonly startTime: number | undefined;
   /** The supervisor's PID (Linux and macOS); `undefined` on Windows. */
@@ -129,11 +139,85 @@ export interface SupervisedProcess extends NodeJS.EventEmitter {
 }
 
 /**
- * Starts `command` (a path, or a name looked up in `PATH`; never through a shell) as a supervised
- * backend. Throws synchronously on bad arguments; a program that cannot be started rejects
- * `spawned` and emits no `'exit'`.
+ * Starts `command` (a path, or a bare name looked up on the child's `PATH`, with `PATHEXT` on
+ * Windows; never through a shell, except a Windows `.cmd`/`.bat`, which runs through
+ * `cmd.exe /d /s /c` with every argument escaped — arguments with a newline or `%` are refused
+ * with `ERR_INVALID_ARG_VALUE`) as a supervised backend. Throws synchronously on bad arguments; a
+ * program that cannot be started rejects `spawned` and emits no `'exit'`.
  */
 export function spawnTree(command: string, args?: readonly string[], options?: SpawnTreeOptions): SupervisedProcess;
+
+// --- Tasks ---
+
+/** Options of {@link runTree}. */
+export interface RunTreeOptions {
+  /** Working directory. */
+  cwd?: string;
+  /** Merged over `process.env`; a key set to `undefined` is removed. */
+  env?: Record<string, string | undefined>;
+  /** Written to stdin, which is then closed. Without it stdin is ignored. */
+  input?: string | Uint8Array;
+  /** Aborting stops the whole tree (polite, forced after `graceMs`) and rejects with an `AbortError` carrying the partial result. An already-aborted signal rejects at once; nothing is spawned. */
+  signal?: AbortSignal;
+  /** Integer ≥ 1: past it the whole tree is stopped and the task rejects with `ETIMEDOUT` and the partial result. */
+  timeoutMs?: number;
+  /** Grace before the stop is forced (cancel, timeout, members left behind by the root). Default 5000. */
+  graceMs?: number;
+  /** Bytes kept per captured stream: the tail. Default 10 MiB. */
+  maxBuffer?: number;
+  /** Default `'pipe'` (captured); `'ignore'` and `'inherit'` capture nothing (`''`). */
+  stdout?: 'pipe' | 'ignore' | 'inherit';
+  /** Default `'pipe'` (captured); `'ignore'` and `'inherit'` capture nothing (`''`). */
+  stderr?: 'pipe' | 'ignore' | 'inherit';
+  /** Every line of a piped stream (`\n`, `\r\n` or a lone `\r` ends one), e.g. ffmpeg's `-progress` lines. A throw stops the tree and becomes the rejection. */
+  onLine?: (stream: 'stdout' | 'stderr', line: string) => void;
+  /** `false`: a non-zero exit or a signal resolves instead of rejecting `ERR_TASK_FAILED`. Default `true`. */
+  reject?: boolean;
+}
+
+/** How a task ended; settles only when its whole tree is gone. */
+export interface TaskResult {
+  /** The root's exit code; `null` when a signal ended it or it never started. */
+  exitCode: number | null;
+  /** The signal that ended the root (`'SIGKILL'` when forced on Windows). */
+  signal: NodeJS.Signals | null;
+  /** Some member ignored the polite stop and was forced after `graceMs`. */
+  forced: boolean;
+  /** Stopped by `options.signal`. */
+  cancelled: boolean;
+  /** Stopped by `options.timeoutMs`. */
+  timedOut: boolean;
+  /** From the call to the whole tree gone. */
+  durationMs: number;
+  /** Captured stdout (its last `maxBuffer` bytes), `''` when not piped. */
+  stdout: string;
+  /** Captured stderr (its last `maxBuffer` bytes), `''` when not piped. */
+  stderr: string;
+  /** The program that ran, as resolved (a bare name looked up on `PATH`). */
+  command: string;
+  /** The root's PID; `undefined` when nothing was spawned. */
+  pid: number | undefined;
+}
+
+/**
+ * A task that failed: `code` is `'ERR_TASK_FAILED'` (non-zero exit or a signal), `'ABORT_ERR'`
+ * (`name: 'AbortError'`, cancelled), `'ETIMEDOUT'`, or the spawn error's (`'ENOENT'`, …). The
+ * result's fields are on the error (execa's shape) and the result itself is `result`.
+ */
+export interface TaskError extends Error, TaskResult {
+  code: 'ERR_TASK_FAILED' | 'ABORT_ERR' | 'ETIMEDOUT' | (string & {});
+  result: TaskResult;
+  /** The abort reason, for `ABORT_ERR`. */
+  cause?: unknown;
+}
+
+/**
+ * Runs a one-off job (ffmpeg, yt-dlp, a converter) under the supervisor / job object and resolves
+ * when its whole tree has exited. Rejects with a {@link TaskError}. Commands resolve like
+ * {@link spawnTree}'s (PATH, Windows `.cmd` rules); argument errors are rejections with the same codes.
+ */
+export function runTree(command: string, args?: readonly string[], options?: RunTreeOptions): Promise<TaskResult>;
+export function runTree(command: string, options?: RunTreeOptions): Promise<TaskResult>;
 
 /** Which native binary is loaded. */
 export interface NativeInfo {

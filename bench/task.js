@@ -12,7 +12,7 @@
 const { execFile } = require('child_process');
 const crypto = require('crypto');
 const fs = require('fs');
-const { runTree } = require('../lib/task');
+const { runTree } = require('..');
 const { median, nowMs, printTable } = require('./util');
 
 const TREE = 50;

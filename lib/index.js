@@ -2,6 +2,7 @@
 // Public exports of backend-warden; nothing else lives here.
 
 const { processInfo, listTree, killTree, killTreeSync, spawnTree } = require('./tree');
+const { runTree } = require('./task');
 const { findFreePort, isPortFree, waitForPort, portOwner } = require('./ports');
 const { checkFirewall, firewallRule, firewallCommand } = require('./firewall');
 const { binding } = require('./native');
@@ -20,6 +21,7 @@ module.exports = {
   killTree,
   killTreeSync,
   spawnTree,
+  runTree,
   nativeInfo,
   Backend,
   registerIpcHandlers,

@@ -150,6 +150,7 @@ async function runTree(command, args, options) {
   if (o.signal && o.signal.aborted) throw withResult(abortError(o.signal.reason), empty({ cancelled: true }));
 
   const started = performance.now();
+
   const child = spawnTree(command, args, {
     cwd: o.cwd,
     env: o.env,
@@ -157,26 +158,23 @@ async function runTree(command, args, options) {
     stdout: o.stdout,
     stderr: o.stderr,
     graceMs: o.graceMs,
+    signal: o.signal,
+    timeoutMs: o.timeoutMs,
   });
 
   const tails = {};
-  const cleanups = [];
-  let stopped = null; // 'cancel' | 'timeout' | { error } (onLine threw)
-  const stop = (why) => {
-    if (stopped) return;
-    stopped = why;
-    child.kill({ graceMs: o.graceMs }).catch(() => {});
-  };
+  let thrown = null; // what onLine threw: the tree is stopped, the task rejects with it
   for (const name of ['stdout', 'stderr']) {
     const stream = child[name];
     tails[name] = new Tail(o.maxBuffer);
     if (!stream) continue;
     const lines = o.onLine && progressLines((line) => {
-      if (stopped && typeof stopped === 'object') return;
+      if (thrown) return;
       try {
         o.onLine(name, line);
       } catch (error) {
-        stop({ error });
+        thrown = { error };
+        child.kill({ graceMs: o.graceMs }).catch(() => {});
       }
     });
     stream.on('data', (chunk) => {
@@ -190,43 +188,32 @@ async function runTree(command, args, options) {
     child.stdin.on('error', () => {}); // EPIPE: the program did not read it all
     child.stdin.end(o.input);
   }
-  if (o.signal) {
-    const onAbort = () => stop('cancel');
-    o.signal.addEventListener('abort', onAbort, { once: true });
-    cleanups.push(() => o.signal.removeEventListener('abort', onAbort));
-  }
-  if (o.timeoutMs !== undefined) {
-    const timer = setTimeout(stop, o.timeoutMs, 'timeout');
-    cleanups.push(() => clearTimeout(timer));
-  }
   // The root is gone: whatever it left behind goes too (as for backends).
-  child.once('exit', () => child.kill({ graceMs: o.graceMs }).catch(() => {}));
+  // On Unix the supervisor does that by itself when the root exits; a job
+  // object waits to be told.
+  if (process.platform === 'win32') child.once('exit', () => child.kill({ graceMs: o.graceMs }).catch(() => {}));
 
   let spawnError = null;
-  let closeResult;
-  try {
-    await child.spawned.catch((err) => { spawnError = err; });
-    await child.exited;
-    closeResult = await child.kill({ graceMs: o.graceMs });
-  } finally {
-    for (const fn of cleanups) fn();
-  }
+  await child.spawned.catch((err) => { spawnError = err; });
+  await child.exited;
+  // { killed, forced, survivors } of the teardown, whoever asked for it.
+  const closeResult = child._closeResult;
   const result = {
     exitCode: child.exitCode,
     signal: child.signalCode,
     forced: Boolean(closeResult && closeResult.forced),
-    cancelled: stopped === 'cancel',
-    timedOut: stopped === 'timeout',
+    cancelled: child.cancelled,
+    timedOut: child.timedOut,
     durationMs: performance.now() - started,
     stdout: tails.stdout.toString(),
     stderr: tails.stderr.toString(),
-    command: child.spawnfile || command,
+    command: child.spawnfile,
     pid: child.pid,
   };
   if (spawnError) throw withResult(spawnError, result);
-  if (stopped === 'cancel') throw withResult(abortError(o.signal.reason), result);
-  if (stopped === 'timeout') throw withResult(timeoutError(commandText, o.timeoutMs), result);
-  if (stopped) throw withResult(stopped.error, result);
+  if (child.cancelled) throw withResult(abortError(o.signal.reason), result);
+  if (child.timedOut) throw withResult(timeoutError(commandText, o.timeoutMs), result);
+  if (thrown) throw withResult(thrown.error, result);
   if ((result.exitCode !== 0 || result.signal !== null) && o.reject) throw withResult(failure(result, commandText), result);
   return result;
 }

@@ -35,11 +35,12 @@ describe('command resolution', function () {
     const cmd = 'C:\\Windows\\System32\\cmd.exe';
     it('quotes every argument for the program and escapes it twice for cmd', function () {
       const line = cmdCommandLine('C:\\tools\\x.cmd', ['a&b', 'a"b\\'], cmd);
-      assert.strictEqual(line, `"${cmd}" /d /s /c "C:\\tools\\x.cmd ^^^"a^^^&b^^^" ^^^"a\\^^^"b\\\\^^^""`);
+      assert.strictEqual(line, `"${cmd}" /d /s /c ""C:\\tools\\x.cmd" ^^^"a^^^&b^^^" ^^^"a\\^^^"b\\\\^^^""`);
     });
 
-    it('escapes the batch file path once (spaces, & and parentheses)', function () {
-      assert.match(cmdCommandLine('C:\\Program Files (x86)\\a&b\\x.cmd', [], cmd), /\/c "C:\\Program\^ Files\^ \^\(x86\^\)\\a\^&b\\x\.cmd"$/);
+    it('puts the batch file path in quotes (spaces, & and parentheses), and refuses one with "%"', function () {
+      assert.strictEqual(cmdCommandLine('C:\\Program Files (x86)\\a&b\\x.cmd', [], cmd), `"${cmd}" /d /s /c ""C:\\Program Files (x86)\\a&b\\x.cmd""`);
+      assert.throws(() => cmdCommandLine('C:\\100%\\x.cmd', [], cmd), { code: 'ERR_INVALID_ARG_VALUE', message: /command/ });
     });
 
     it('refuses a newline or a carriage return with ERR_INVALID_ARG_VALUE', function () {

@@ -170,9 +170,11 @@ function normalizeOptions(options) {
   }
 
   const command = validateString(options.command, 'options.command', { maxLength: 32767 });
-  if (!isAbsolute(command)) {
+  // An absolute path, or a bare name that spawnTree looks up on PATH
+  // (lib/tree/command.js; PATHEXT and .cmd files on Windows).
+  if (!isAbsolute(command) && /[\\/]/.test(command)) {
     throw invalidArgValue('options.command', command,
-      'must be an absolute path (resolve it first, e.g. path.join(process.resourcesPath, \'backend\', \'server\'); nothing is looked up on PATH)');
+      'must be an absolute path or a bare name looked up on PATH (resolve a relative path first, e.g. path.join(process.resourcesPath, \'backend\', \'server\'))');
   }
 
   let args = [];

@@ -135,7 +135,8 @@ class SupervisedProcess extends SupervisedBase {
       fail(spawnError('ENOENT', command));
       return;
     }
-    const cmdline = [program, ...args].map(quoteArg).join(' ');
+    // A batch file comes with its cmd.exe command line built (win-cmdline.js).
+    const cmdline = opts.commandLine || [program, ...args].map(quoteArg).join(' ');
     let spawned;
     try {
       spawned = binding().jobSpawn(program, cmdline, opts.cwd ?? null, envBlock(opts.env),

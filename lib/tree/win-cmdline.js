@@ -1,7 +1,7 @@
 'use strict';
 // Windows command lines. A .cmd/.bat file runs as
 //   "<cmd.exe>" /d /s /c "<batch> <arg> <arg> ..."
-// where each argument is quoted for the program's parser (the MSVC rules
+// where the batch path is in quotes and each argument is quoted for the program's parser (the MSVC rules
 // CommandLineToArgvW follows) and then caret-escaped for cmd.exe — twice,
 // because cmd parses the arguments twice: once on the /c line, and once more
 // when the batch file substitutes them into its own command line (%* or %1,
@@ -43,15 +43,21 @@ function cmdArgument(arg) {
   return caret(caret(msvcQuote(arg)));
 }
 
-// The batch file's path: parsed once, by the /c line.
+// The batch file's path, parsed once by the /c line: in quotes (a path
+// cannot contain one), where spaces, &, ( ) and ^ are literal. Carets, as
+// cross-spawn does it, are not enough for Wine's cmd.exe, which then takes
+// the whole line for the command name.
 function cmdCommand(file) {
-  return caret(file);
+  return `"${file}"`;
 }
 
 // The full CreateProcessW command line for running `file` (a .cmd or .bat)
 // with `args` through `comspec`. Throws ERR_INVALID_ARG_VALUE for arguments
 // that cannot be passed safely, ERR_OUT_OF_RANGE past cmd's length limit.
 function cmdCommandLine(file, args, comspec) {
+  if (file.includes('%')) {
+    throw invalidArgValue('command', file, 'names a batch file whose path contains "%", which cmd.exe would expand');
+  }
   args.forEach((arg, i) => {
     if (/[\r\n]/.test(arg)) {
       throw invalidArgValue(`args[${i}]`, arg, `cannot be passed to the batch file ${file}: cmd.exe ends its command line at a newline`);
