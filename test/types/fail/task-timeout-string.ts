@@ -1,4 +1,4 @@
-// Must NOT compile: timeoutMs is a number, and the result has no "timeout" field.
+// Must NOT compile: timeoutMs is a number.
 import { runTree } from 'backend-warden';
 
-runTree('ffmpeg', ['-version'], { timeoutMs: '5000' });
+void runTree('ffmpeg', ['-version'], { timeoutMs: '5000' }); // @error TS2322
