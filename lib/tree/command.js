@@ -51,12 +51,14 @@ function isExecutable(p) {
 }
 
 // Candidate names for one Windows path stem: the name itself when it already
-// ends in a runnable extension, then each runnable PATHEXT extension.
-function windowsCandidates(stem, env) {
+// ends in a runnable extension (or, for an explicit path, whatever it ends
+// in: CreateProcessW runs it by its content), then each runnable PATHEXT
+// extension.
+function windowsCandidates(stem, env, explicit = false) {
   const exts = String(envGet(env, 'PATHEXT', true) || DEFAULT_PATHEXT)
     .split(';').map((e) => e.trim().toLowerCase()).filter((e) => RUNNABLE.includes(e));
   const out = [];
-  if (RUNNABLE.includes(path.win32.extname(stem).toLowerCase())) out.push(stem);
+  if (explicit || RUNNABLE.includes(path.win32.extname(stem).toLowerCase())) out.push(stem);
   for (const ext of exts) out.push(stem + ext);
   return out;
 }
@@ -69,7 +71,7 @@ function findProgram(command, { cwd, env = process.env } = {}) {
   const hasSep = windows ? /[\\/]/.test(command) : command.includes('/');
   if (windows) {
     if (hasSep || p.isAbsolute(command)) {
-      return windowsCandidates(p.resolve(base, command), env).find(isFile) || null;
+      return windowsCandidates(p.resolve(base, command), env, true).find(isFile) || null;
     }
     const dirs = (envGet(env, 'PATH', true) || '').split(';').map((d) => d.replace(/^"(.*)"$/, '$1')).filter(Boolean);
     if (envGet(env, 'NODEFAULTCURRENTDIRECTORYINEXEPATH', true) === undefined) dirs.unshift(base);
