@@ -768,10 +768,14 @@ export interface RegisterIpcHandlersOptions {
   /** Channel prefix: channels are `<prefix>:start` … and `<prefix>:status-changed`; default `'backend'`. */
   prefix?: string;
   /**
-   * Origins (or URLs, reduced to their origin) whose frames may call; default `['file://']`.
-   * Pass the dev server's, e.g. `['http://localhost:5173']`, or a custom scheme's, `['app://bundle']`.
+   * Who may call: origins (or URLs, reduced to their origin) such as `'http://localhost:5173'` or
+   * `'app://bundle'`; a `file:` URL of a directory for the files below it; `'file://'` for any
+   * local file (not recommended: a dropped HTML file would be trusted). Default: the files below
+   * {@link RegisterIpcHandlersOptions.appPath}.
    */
   allowedOrigins?: readonly string[];
+  /** The app's directory for the default `allowedOrigins`; default `app.getAppPath()` (outside Electron: the working directory). */
+  appPath?: string;
   /** Where status changes go; default: every webContents that made an allowed call. */
   windows?: readonly StatusTarget[] | (() => readonly StatusTarget[]);
   /** Where rejected calls are logged (once each); default: the Backend's logger. */
