@@ -12,10 +12,8 @@ const { StringDecoder } = require('string_decoder');
 
 const { spawnTree } = require('./tree');
 const { LineSplitter } = require('./lines');
-const {
-  abortError, codedError, invalidArgType, invalidArgValue, validateAbortSignal, validateBoolean,
-  validateFunction, validateInteger, validateOptions,
-} = require('./errors');
+const { abortError, codedError, invalidArgType, invalidArgValue } = require('./errors');
+const { validateAbortSignal, validateBoolean, validateInteger, validateOptions } = require('./validate');
 
 const DEFAULT_GRACE_MS = 5000;
 const DEFAULT_MAX_BUFFER = 10 * 1024 * 1024;
@@ -81,6 +79,11 @@ function validateStream(value, name) {
   return value;
 }
 
+function validateOnLine(fn) {
+  if (typeof fn !== 'function') throw invalidArgType('options.onLine', 'of type function', fn);
+  return fn;
+}
+
 function taskOptions(options) {
   const o = validateOptions(options);
   for (const key of Object.keys(o)) {
@@ -106,7 +109,7 @@ function taskOptions(options) {
     maxBuffer: o.maxBuffer === undefined ? DEFAULT_MAX_BUFFER : validateInteger(o.maxBuffer, 'options.maxBuffer', 0, 2 ** 32),
     stdout: validateStream(o.stdout, 'options.stdout'),
     stderr: validateStream(o.stderr, 'options.stderr'),
-    onLine: o.onLine === undefined ? null : validateFunction(o.onLine, 'options.onLine'),
+    onLine: o.onLine === undefined ? null : validateOnLine(o.onLine),
     reject: o.reject === undefined ? true : validateBoolean(o.reject, 'options.reject'),
   };
 }

@@ -1,4 +1,41 @@
 'use strict';
+// The one Windows argv quoter: an argument written so that
+// CommandLineToArgvW and the MSVC C runtime parse it back unchanged (the
+// rules libuv's quote_cmd_arg follows). Used for the command line of a job
+// spawn (lib/tree/job-win.js) and for the netsh line shown to the user
+// (lib/firewall/command.js).
+
+const { invalidArgValue, outOfRange } = require('../errors');
+
+// Quoted, with backslashes doubled only where they precede a quote. Unless
+// `always`, an argument that needs no quotes (no space, tab or quote, not
+// empty) is returned as it is.
+function quoteArg(arg, { always = false } = {}) {
+  if (!always) {
+    if (arg === '') return '""';
+    if (!/[\s"]/.test(arg)) return arg;
+  }
+  let out = '"';
+  let backslashes = 0;
+  for (const ch of arg) {
+    if (ch === '\\') {
+      backslashes++;
+    } else if (ch === '"') {
+      out += `${'\\'.repeat(backslashes * 2 + 1)}"`;
+      backslashes = 0;
+    } else {
+      out += '\\'.repeat(backslashes) + ch;
+      backslashes = 0;
+    }
+  }
+  return `${out}${'\\'.repeat(backslashes * 2)}"`;
+}
+
+// The command line of a program and its arguments.
+function commandLine(program, args) {
+  return [program, ...args].map((a) => quoteArg(a)).join(' ');
+}
+
 // Windows command lines. A .cmd/.bat file runs as
 //   "<cmd.exe>" /d /s /c "<batch> <arg> <arg> ..."
 // where the batch path is in quotes and each argument is quoted for the program's parser (the MSVC rules
@@ -20,8 +57,6 @@
 // too (seen here: "50%" arrives as "50", "%PATH%" as the path). No escape
 // survives both kinds of parser, so "%" is refused rather than mangled.
 
-const { invalidArgValue, outOfRange } = require('../errors');
-
 // cmd.exe's own limit on a command line.
 const CMD_MAX = 8191;
 // cross-spawn's set of characters that mean something to cmd.exe.
@@ -31,16 +66,10 @@ function caret(s) {
   return s.replace(META, '^$1');
 }
 
-// An argument quoted for CommandLineToArgvW / the MSVC runtime, always in
-// quotes: backslashes before a quote or the closing quote are doubled.
-function msvcQuote(arg) {
-  return `"${arg.replace(/(\\*)"/g, '$1$1\\"').replace(/(\\*)$/, '$1$1')}"`;
-}
-
 // One argument for a batch file: quoted for the program, escaped for cmd's
 // two passes.
 function cmdArgument(arg) {
-  return caret(caret(msvcQuote(arg)));
+  return caret(caret(quoteArg(arg, { always: true })));
 }
 
 // The batch file's path, parsed once by the /c line: in quotes (a path
@@ -74,4 +103,4 @@ function cmdCommandLine(file, args, comspec) {
   return `"${comspec}" /d /s /c "${line}"`;
 }
 
-module.exports = { cmdCommandLine, cmdArgument, cmdCommand, msvcQuote };
+module.exports = { quoteArg, commandLine, cmdCommandLine, cmdArgument, cmdCommand };
