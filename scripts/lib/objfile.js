@@ -3,7 +3,8 @@
 // binutils): its format (ELF, Mach-O, PE), machine and kind; for ELF the
 // glibc symbol versions it requires (.gnu.version_r / .gnu.version); for
 // Mach-O whether it carries a code signature and whether that signature's
-// page hashes match the file (what Apple silicon checks before running it).
+// page hashes match the file (what Apple silicon checks before running it);
+// for PE the DLLs it imports from, delay-loaded ones included.
 
 const crypto = require('crypto');
 const fs = require('fs');
@@ -78,7 +79,7 @@ function readElf(buf) {
     }
   }
   const kind = type === 3 ? (interp ? 'executable' : 'shared') : type === 2 ? 'executable' : `type ${type}`;
-  return { format: 'elf', machine, kind, versions: [...new Set([...needs.values()].map((n) => n.version))], symbols };
+  return { format: 'elf', machine, kind, hasSymtab: sections.some((s) => s.type === 2), versions: [...new Set([...needs.values()].map((n) => n.version))], symbols };
 }
 
 // Mach-O (64-bit, little-endian): load commands, and the ad-hoc signature's
@@ -135,8 +136,35 @@ function readPe(buf) {
   const pe = buf.readUInt32LE(0x3c);
   if (buf.readUInt32LE(pe) !== 0x4550) throw new Error('no PE signature');
   const m = buf.readUInt16LE(pe + 4);
+  const nsections = buf.readUInt16LE(pe + 6);
+  const optSize = buf.readUInt16LE(pe + 20);
   const characteristics = buf.readUInt16LE(pe + 22);
-  return { format: 'pe', machine: PE_MACHINES[m] || `machine 0x${m.toString(16)}`, kind: characteristics & 0x2000 ? 'dll' : 'executable' };
+  const opt = pe + 24;
+  const sections = [];
+  for (let i = 0; i < nsections; i++) {
+    const o = opt + optSize + i * 40;
+    sections.push({ va: buf.readUInt32LE(o + 12), size: Math.max(buf.readUInt32LE(o + 8), buf.readUInt32LE(o + 16)), raw: buf.readUInt32LE(o + 20) });
+  }
+  const at = (rva) => {
+    const s = sections.find((x) => rva >= x.va && rva < x.va + x.size);
+    return s ? rva - s.va + s.raw : -1;
+  };
+  // PE32+: data directories start at optional header + 112; [1] is imports.
+  const dlls = [];
+  const importRva = buf.readUInt32LE(opt + 112 + 8);
+  for (let d = at(importRva); importRva && d >= 0; d += 20) {
+    const name = buf.readUInt32LE(d + 12);
+    if (!name) break;
+    dlls.push(cstr(buf, at(name)));
+  }
+  // [13] is delay imports.
+  const delayRva = buf.readUInt32LE(opt + 112 + 13 * 8);
+  for (let d = at(delayRva); delayRva && d >= 0; d += 32) {
+    const name = buf.readUInt32LE(d + 4);
+    if (!name) break;
+    dlls.push(cstr(buf, at(name)));
+  }
+  return { format: 'pe', machine: PE_MACHINES[m] || `machine 0x${m.toString(16)}`, kind: characteristics & 0x2000 ? 'dll' : 'executable', dlls };
 }
 
 function readObject(file) {
