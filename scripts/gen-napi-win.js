@@ -57,12 +57,18 @@ function generate() {
 /* clang-format off */
 #include <windows.h>
 
+#include <string.h>
+
 /* Defined here, not exported: the headers' default is dllexport on Windows. */
 #define NAPI_EXTERN
 #include <node_api.h>
 
 `);
-  for (const n of wanted) out.push(`static __typeof__(${n})* p_${n};\n`);
+  // Pointer types spelled out (no __typeof__): any C11 compiler, MSVC too.
+  for (const n of wanted) {
+    const p = protos.get(n);
+    out.push(`static ${p.ret} (NAPI_CDECL *p_${n})(${p.params.join(', ') || 'void'});\n`);
+  }
   out.push('\n');
   for (const n of wanted) {
     const p = protos.get(n);
@@ -72,12 +78,21 @@ function generate() {
     else if (p.ret === 'void') out.push(`${sig} {\n  ${call};\n}\n\n`);
     else out.push(`${sig} {\n  return ${call};\n}\n\n`);
   }
-  out.push(`static BOOL resolve_all(void) {
+  out.push(`/* Copies the address into the pointer's bytes: no cast between
+ * function pointer types, so no compiler has anything to warn about. */
+static BOOL resolve(HMODULE host, const char* name, void* slot, size_t size) {
+  FARPROC fn = GetProcAddress(host, name);
+  if (fn == NULL || size != sizeof(fn)) return FALSE;
+  memcpy(slot, &fn, sizeof(fn));
+  return TRUE;
+}
+
+static BOOL resolve_all(void) {
   HMODULE host = GetModuleHandleW(NULL);
   BOOL ok = host != NULL;
 `);
   for (const n of wanted) {
-    out.push(`  ok = ok && (p_${n} = (__typeof__(${n})*)(void (*)(void))GetProcAddress(host, "${n}")) != NULL;\n`);
+    out.push(`  ok = ok && resolve(host, "${n}", &p_${n}, sizeof(p_${n}));\n`);
   }
   out.push(`  return ok;
 }
