@@ -17,7 +17,7 @@ const path = require('path');
 const root = path.resolve(__dirname, '..', '..');
 const { which } = require('../../scripts/lib/toolchain');
 
-const EXPECTED = ['CMakeLists.txt', 'README.md', 'index.d.ts', 'package.json', 'scripts/install.js'];
+const EXPECTED = ['CMakeLists.txt', 'README.md', 'index.d.ts', 'renderer.d.ts', 'preload.d.ts', 'package.json', 'scripts/install.js'];
 const TARGETS = ['linux-x64', 'linux-arm64', 'darwin-x64', 'darwin-arm64', 'win32-x64', 'win32-arm64'];
 
 describe('package', function () {
