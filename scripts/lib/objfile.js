@@ -158,13 +158,14 @@ function readPe(buf) {
     dlls.push(cstr(buf, at(name)));
   }
   // [13] is delay imports.
+  const delayDlls = [];
   const delayRva = buf.readUInt32LE(opt + 112 + 13 * 8);
   for (let d = at(delayRva); delayRva && d >= 0; d += 32) {
     const name = buf.readUInt32LE(d + 4);
     if (!name) break;
-    dlls.push(cstr(buf, at(name)));
+    delayDlls.push(cstr(buf, at(name)));
   }
-  return { format: 'pe', machine: PE_MACHINES[m] || `machine 0x${m.toString(16)}`, kind: characteristics & 0x2000 ? 'dll' : 'executable', dlls };
+  return { format: 'pe', machine: PE_MACHINES[m] || `machine 0x${m.toString(16)}`, kind: characteristics & 0x2000 ? 'dll' : 'executable', dlls, delayDlls };
 }
 
 function readObject(file) {

@@ -1,6 +1,6 @@
 'use strict';
 // The published package (npm run test:pack, after npm run prebuilds): the
-// tarball's file list with all six prebuild folders, an install without
+// tarball's file list with every prebuild folder, an install without
 // CMake or a compiler on PATH that uses the prebuild and adds exactly one
 // package, an install with scripts skipped (npm 11's default for unapproved
 // packages) that still loads, the loader's error naming the build commands,
@@ -18,7 +18,7 @@ const root = path.resolve(__dirname, '..', '..');
 const { which } = require('../../scripts/lib/toolchain');
 
 const EXPECTED = ['CMakeLists.txt', 'README.md', 'index.d.ts', 'renderer.d.ts', 'preload.d.ts', 'package.json', 'scripts/install.js'];
-const TARGETS = ['linux-x64', 'linux-arm64', 'darwin-x64', 'darwin-arm64', 'win32-x64', 'win32-arm64'];
+const { ALL: TARGETS } = require('../../scripts/prebuilds');
 
 describe('package', function () {
   let work;
