@@ -44,7 +44,7 @@ class UsageSampler {
       cpuMs,
       cpuPercent,
       rssBytes: raw.rssBytes,
-      members: raw.members.map((m) => ({ pid: m.pid, name: m.name, cpuMs: m.cpuMs, rssBytes: m.rssBytes })),
+      members: raw.members.map((m) => ({ pid: m.pid, ppid: m.ppid, name: m.name, cpuMs: m.cpuMs, rssBytes: m.rssBytes })),
     };
   }
 
@@ -85,7 +85,7 @@ function validateStartTime(startTime) {
 }
 
 // treeUsage(pid[, { startTime }]) → Promise<{ processes, cpuMs, cpuPercent,
-// rssBytes, members: [{ pid, name, cpuMs, rssBytes }] }>, root first.
+// rssBytes, members: [{ pid, ppid, name, cpuMs, rssBytes }] }>, root first.
 // Rejects ESRCH when no such process (or identity) exists.
 async function treeUsage(pid, options) {
   validatePid(pid);

@@ -25,7 +25,8 @@ static void usage_execute(void* data, bw_error* err) {
 static napi_value member_to_js(napi_env env, const bw_usage_member* m) {
   napi_value obj;
   BW_CALL(env, napi_create_object(env, &obj));
-  if (!bw_set_double(env, obj, "pid", (double)m->pid) || !bw_set_string(env, obj, "name", m->name) ||
+  if (!bw_set_double(env, obj, "pid", (double)m->pid) ||
+      !bw_set_double(env, obj, "ppid", (double)m->ppid) || !bw_set_string(env, obj, "name", m->name) ||
       !bw_set_double(env, obj, "cpuMs", m->cpu_ms) ||
       !bw_set_double(env, obj, "rssBytes", m->rss_bytes))
     return NULL;

@@ -16,6 +16,7 @@
 
 typedef struct bw_usage_member {
   int64_t pid;
+  int64_t ppid;
   double start_time; /* identity, as bw_proc_info.start_time */
   double cpu_ms;     /* user + system time of the process itself */
   double rss_bytes;  /* resident set (Windows: working set) */

@@ -32,6 +32,7 @@ bool bw_usage_tree(int64_t pid, double start_time, bw_usage* out, bw_error* err)
     bw_usage_member m;
     memset(&m, 0, sizeof(m));
     m.pid = list.items[i].pid;
+    m.ppid = list.items[i].ppid;
     m.start_time = list.items[i].start_time;
     memcpy(m.name, list.items[i].name, sizeof(m.name));
     if (proc_pidinfo((int)m.pid, PROC_PIDTASKINFO, 0, &ti, sizeof(ti)) == (int)sizeof(ti)) {

@@ -162,6 +162,7 @@ bool bw_usage_tree(int64_t pid, double start_time, bw_usage* out, bw_error* err)
     if (row == NULL) continue;
     memset(&m, 0, sizeof(m));
     m.pid = row->info.pid;
+    m.ppid = row->info.ppid;
     m.start_time = row->info.start_time;
     m.cpu_ms = row->ticks * tick_ms;
     m.rss_bytes = row->rss_pages * page;
