@@ -1,0 +1,151 @@
+'use strict';
+// What a Backend watches besides readiness: its output into rotating log
+// files (logs.js), liveness probes (health.js) and the memory limit (the
+// usage sampler, lib/usage.js). The Backend calls one hook per lifecycle
+// step; when a probe gives up or the limit is exceeded this calls
+// heal(run, cause) and the Backend restarts through its restart policy.
+
+const { LogFile, normalizeLogs } = require('./logs');
+const { HealthMonitor, normalizeHealth } = require('./health');
+const { UsageSampler } = require('../usage');
+const { invalidArgType, invalidArgValue, validateInteger, codedError } = require('../errors');
+
+const LIMIT_KEYS = ['memoryBytes', 'intervalMs'];
+const SETTLE_MS = 2000; // how long to wait for a dead backend's last output
+
+// options.limits → { memoryBytes, intervalMs } or null.
+function normalizeLimits(value) {
+  if (value === undefined || value === null || value === false) return null;
+  if (typeof value !== 'object' || Array.isArray(value)) throw invalidArgType('options.limits', 'of type object', value);
+  for (const key of Object.keys(value)) {
+    if (!LIMIT_KEYS.includes(key)) throw invalidArgValue(`options.limits.${key}`, value[key], 'is not a known option');
+  }
+  if (value.memoryBytes === undefined) throw invalidArgType('options.limits.memoryBytes', 'of type number', undefined);
+  const memoryBytes = validateInteger(value.memoryBytes, 'options.limits.memoryBytes', 1024 * 1024, Number.MAX_SAFE_INTEGER);
+  const intervalMs = value.intervalMs === undefined ? 5000 : validateInteger(value.intervalMs, 'options.limits.intervalMs', 10, 2147483647);
+  return { memoryBytes, intervalMs };
+}
+
+// { logs, health, limits } of the Backend's options, normalized.
+function normalizeObserve(options, hasPort) {
+  return {
+    logs: normalizeLogs(options.logs),
+    health: normalizeHealth(options.health, hasPort),
+    limits: normalizeLimits(options.limits),
+  };
+}
+
+class Observer {
+  // o: { name, host, logs, health, limits }; heal(run, cause); log: the
+  // Backend's logger.
+  constructor(o, heal, log) {
+    this._o = o;
+    this._heal = heal;
+    this._log = log;
+    this._file = null;
+  }
+
+  get logFile() {
+    return this._file ? this._file.path : null;
+  }
+
+  // Before the first spawn of a start(): the log file. Rejects with the
+  // OS's code (EACCES, ENOENT, ENOTDIR) naming the path.
+  async open() {
+    if (!this._o.logs || this._file) return;
+    const file = new LogFile(this._o.logs, this._o.name);
+    await file.open();
+    this._file = file;
+  }
+
+  line(stream, line) {
+    if (this._file) this._file.write(stream, line);
+  }
+
+  note(text) {
+    if (this._file) this._file.write('warden', text);
+  }
+
+  spawned(run) {
+    run.usage = new UsageSampler();
+    this.note(`started pid ${run.pid}${run.port ? ` on port ${run.port}` : ''}`);
+  }
+
+  // The run passed readiness: start probing it and watching its memory.
+  ready(run) {
+    const h = this._o.health;
+    if (h) {
+      const m = new HealthMonitor(h, { host: this._o.host, port: run.port });
+      run.health = m;
+      m.on('unhealthy', ({ failures, last }) => {
+        this.note(`unhealthy after ${failures} failed probes (last: ${last})`);
+        this._heal(run, { reason: 'unhealthy', failures, last });
+      });
+      m.start();
+    }
+    const l = this._o.limits;
+    if (l) {
+      const sampler = new UsageSampler();
+      const tick = async () => {
+        run.limitTimer = null;
+        let u = null;
+        try {
+          u = await sampler.sample(run.pid, run.startTime);
+        } catch { /* gone: the exit handler takes over */ }
+        if (run.halted) return;
+        if (u && u.rssBytes > l.memoryBytes) {
+          this.note(`memory ${u.rssBytes} bytes over the limit of ${l.memoryBytes}`);
+          this._heal(run, { reason: 'limit', memoryBytes: l.memoryBytes, rssBytes: u.rssBytes });
+          return;
+        }
+        run.limitTimer = setTimeout(tick, l.intervalMs);
+        run.limitTimer.unref();
+      };
+      run.limitTimer = setTimeout(tick, l.intervalMs);
+      run.limitTimer.unref();
+    }
+  }
+
+  // Stopping, restarting or gone: no more probes or samples for this run.
+  halt(run) {
+    if (!run || run.halted) return;
+    run.halted = true;
+    if (run.health) run.health.stop();
+    clearTimeout(run.limitTimer);
+  }
+
+  // Before 'crashed' (and a restart's 'restarting'): the run's last output
+  // has arrived and is in the file.
+  async settle(run) {
+    if (!this._file) return;
+    if (run && run.closedPromise) {
+      let timer;
+      await Promise.race([run.closedPromise, new Promise((r) => { timer = setTimeout(r, SETTLE_MS); })]);
+      clearTimeout(timer);
+    }
+    await this._file.flush();
+  }
+
+  // stop(), dispose() or crashed: the file is flushed and closed (a later
+  // start() opens it again).
+  async close() {
+    const file = this._file;
+    this._file = null;
+    if (file) await file.close();
+  }
+
+  health(run) {
+    if (!this._o.health) return null;
+    if (run && run.health) return run.health.status;
+    return { ok: null, failures: 0, lastCheckAt: null };
+  }
+
+  async usage(run, name) {
+    if (!run || run.pid === undefined || run.exitInfo) {
+      throw codedError(Error, 'ERR_BACKEND_NOT_RUNNING', `backend "${name}" is not running`);
+    }
+    return run.usage.sample(run.pid, run.startTime);
+  }
+}
+
+module.exports = { Observer, normalizeObserve, normalizeLimits };
