@@ -11,7 +11,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "os/readfile.h"
+#include <fcntl.h>
+
 #include "usage/usage.h"
 
 typedef struct stat_row {
@@ -90,6 +91,24 @@ static bool scan_push(scan* s, const stat_row* row) {
   return true;
 }
 
+/* One /proc/<pid>/stat, relative to the open /proc: procfs hands over the
+ * whole (short) file in one read, so this is three system calls. */
+static bool read_stat_at(int proc_fd, long long pid, char* buf, size_t size) {
+  char name[32];
+  ssize_t n;
+  int fd;
+  snprintf(name, sizeof(name), "%lld/stat", pid);
+  do fd = openat(proc_fd, name, O_RDONLY | O_CLOEXEC);
+  while (fd < 0 && errno == EINTR);
+  if (fd < 0) return false;
+  do n = read(fd, buf, size - 1);
+  while (n < 0 && errno == EINTR);
+  close(fd);
+  if (n <= 0) return false;
+  buf[n] = '\0';
+  return true;
+}
+
 static bool scan_all(scan* s, bw_error* err) {
   DIR* dir = opendir("/proc");
   struct dirent* ent;
@@ -98,19 +117,15 @@ static bool scan_all(scan* s, bw_error* err) {
     return false;
   }
   while ((ent = readdir(dir)) != NULL) {
-    char path[64];
     char buf[1024];
-    size_t len;
     stat_row row;
-    bw_error ignored;
     char* end;
     long long pid;
     if (ent->d_name[0] < '1' || ent->d_name[0] > '9') continue;
     pid = strtoll(ent->d_name, &end, 10);
     if (*end != '\0') continue;
-    snprintf(path, sizeof(path), "/proc/%lld/stat", pid);
     /* Processes vanish between readdir and open; skip them. */
-    if (!bw_read_file(path, buf, sizeof(buf), &len, &ignored) || !parse_stat(buf, &row)) continue;
+    if (!read_stat_at(dirfd(dir), pid, buf, sizeof(buf)) || !parse_stat(buf, &row)) continue;
     if (row.info.state == 'Z' || row.info.state == 'X') row.ticks = row.rss_pages = 0;
     if (!scan_push(s, &row)) {
       closedir(dir);
