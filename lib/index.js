@@ -6,8 +6,8 @@ const { findFreePort, isPortFree, waitForPort, portOwner } = require('./ports');
 const { checkFirewall, firewallRule, firewallCommand } = require('./firewall');
 const { binding } = require('./native');
 const { Backend } = require('./backend');
-const { registerIpcHandlers } = require('./ipc');
-const { exposeBackend, createBackendApi } = require('./preload');
+const { registerIpcHandlers } = require('./electron/ipc');
+const { exposeBackend, createBackendApi } = require('./electron/preload');
 
 function nativeInfo() {
   const b = binding();

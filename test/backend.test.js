@@ -16,7 +16,7 @@ const { isWindows, isWine, fixture, waitFor, httpGet } = require('./helpers');
 
 const SERVER = fixture('backend-server.js');
 // Windows has no SIGTERM: a console backend gets no polite stop unless it
-// shares the host's console (see lib/job.js), so without a shutdown request
+// shares the host's console (see lib/tree/job-win.js), so without a shutdown request
 // its stop is forced after stopTimeoutMs.
 const POLITE = isWindows ? ' (Windows: no polite stop for a console backend without shutdown, so forced)' : '';
 // portOwner under Wine (see test/ports.test.js).

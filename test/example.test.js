@@ -16,6 +16,8 @@ const { isWindows, waitFor, httpGet } = require('./helpers');
 
 const EXAMPLE = path.join(__dirname, '..', 'examples', 'electron');
 const ROOT = path.join(__dirname, '..');
+// What 'backend-warden/preload' resolves to, as package.json exports it.
+const PRELOAD = require('../package.json').exports['./preload'];
 
 // require('electron') → the stand-in; require('backend-warden[/preload]') →
 // this checkout (the example's package.json depends on it as file:../..).
@@ -24,7 +26,7 @@ function withModules(electron, fn) {
   Module._load = function (request, parent, isMain) {
     if (request === 'electron') return electron;
     if (request === 'backend-warden') return load.call(this, ROOT, parent, isMain);
-    if (request === 'backend-warden/preload') return load.call(this, path.join(ROOT, 'lib', 'preload.js'), parent, isMain);
+    if (request === 'backend-warden/preload') return load.call(this, path.join(ROOT, PRELOAD), parent, isMain);
     return load.call(this, request, parent, isMain);
   };
   try {

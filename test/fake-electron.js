@@ -1,6 +1,6 @@
 'use strict';
-// Minimal stand-ins for the parts of Electron's contract that lib/ipc.js and
-// lib/preload.js use: ipcMain (handle/removeHandler), webContents (send,
+// Minimal stand-ins for the parts of Electron's contract that lib/electron/ipc.js and
+// lib/electron/preload.js use: ipcMain (handle/removeHandler), webContents (send,
 // isDestroyed, getURL, 'destroyed'), ipcRenderer (invoke/on/removeListener)
 // and contextBridge (exposeInMainWorld). Values crossing the fake process
 // boundary go through structuredClone, as Electron's IPC does. They stand in

@@ -1,5 +1,5 @@
 'use strict';
-// registerIpcHandlers (lib/ipc.js), driven through minimal stand-ins for
+// registerIpcHandlers (lib/electron/ipc.js), driven through minimal stand-ins for
 // Electron's ipcMain and webContents (test/fake-electron.js) wired to a real
 // Backend running a real backend process.
 

@@ -1,5 +1,5 @@
 'use strict';
-// exposeBackend / createBackendApi (lib/preload.js): sandbox-safe (requires
+// exposeBackend / createBackendApi (lib/electron/preload.js): sandbox-safe (requires
 // nothing), and end to end through stand-ins for contextBridge and
 // ipcRenderer, the real registerIpcHandlers and a real Backend process.
 
@@ -9,19 +9,19 @@ const path = require('path');
 const vm = require('vm');
 
 const { Backend, registerIpcHandlers } = require('..');
-const { exposeBackend, createBackendApi } = require('../lib/preload');
+const { exposeBackend, createBackendApi } = require('../lib/electron/preload');
 const { FakeIpcMain, FakeWebContents, FakeIpcRenderer, FakeContextBridge } = require('./fake-electron');
 const { fixture, isWindows, isWine, waitFor } = require('./helpers');
 
 const APP_URL = 'file:///opt/app/index.html';
 const API = ['start', 'restart', 'stop', 'status', 'checkFirewall', 'getFirewallRule', 'getFirewallCommand', 'onStatus'];
-const SOURCE = path.join(__dirname, '..', 'lib', 'preload.js');
+const SOURCE = path.join(__dirname, '..', 'lib', 'electron', 'preload.js');
 
 describe('preload', function () {
   this.timeout(isWindows ? 120000 : 30000);
 
   describe('sandbox safety', function () {
-    it('requires nothing: no require() call in lib/preload.js', function () {
+    it('requires nothing: no require() call in lib/electron/preload.js', function () {
       const code = fs.readFileSync(SOURCE, 'utf8').replace(/\/\/.*$/gm, '');
       assert.doesNotMatch(code, /\brequire\s*\(/);
       assert.doesNotMatch(code, /\bprocess\./);
@@ -41,7 +41,7 @@ describe('preload', function () {
 
     it("is the package's 'backend-warden/preload' export", function () {
       const pkg = require('../package.json');
-      assert.strictEqual(pkg.exports['./preload'], './lib/preload.js');
+      assert.strictEqual(pkg.exports['./preload'], './lib/electron/preload.js');
       assert.ok(pkg.files.includes('lib/'));
     });
   });

@@ -35,7 +35,7 @@ function createWindow() {
       nodeIntegration: false,
       // Only so that preload.js can require('backend-warden/preload') from
       // node_modules. A production app bundles its preload (or copies
-      // backend-warden/lib/preload.js next to it) and keeps sandbox: true.
+      // backend-warden/lib/electron/preload.js next to it) and keeps sandbox: true.
       sandbox: false,
     },
   });

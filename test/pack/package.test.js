@@ -48,8 +48,11 @@ describe('package', function () {
 
   it('holds lib/, binding/, the prebuilds, CMakeLists.txt, index.d.ts and the README — no tests, benches or build folders', function () {
     const expected = [...EXPECTED];
+    // Every file below lib/ and binding/, whatever their folders.
     for (const dir of ['lib', 'binding']) {
-      for (const f of fs.readdirSync(path.join(root, dir))) expected.push(`${dir}/${f}`);
+      for (const f of fs.readdirSync(path.join(root, dir), { recursive: true })) {
+        if (fs.statSync(path.join(root, dir, f)).isFile()) expected.push(`${dir}/${f.split(path.sep).join('/')}`);
+      }
     }
     assert.deepStrictEqual(files, expected.sort());
   });

@@ -8,14 +8,14 @@
 
 const net = require('net');
 const path = require('path');
-const { binding } = require('./native');
+const { binding } = require('../native');
 const {
   invalidArgType,
   invalidArgValue,
   codedError,
   validateInteger,
   validateString,
-} = require('./errors');
+} = require('../errors');
 
 const PROFILES = ['domain', 'private', 'public'];
 const PROFILE_BITS = { domain: 1, private: 2, public: 4 };

@@ -6,7 +6,7 @@
 
 const fs = require('fs');
 
-const { processInfo, killTree } = require('./tree');
+const { processInfo, killTree } = require('../tree');
 
 // Stops the backend the pid file names, if it is still that process; then
 // removes the file. Logs what it did; never throws for a stale or damaged file.

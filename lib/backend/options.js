@@ -8,7 +8,7 @@ const path = require('path');
 const {
   invalidArgType, invalidArgValue, outOfRange,
   validateInteger, validateString, validateBoolean, validateOptions,
-} = require('./errors');
+} = require('../errors');
 
 const MAX_TIMEOUT = 2 ** 31 - 1; // what setTimeout accepts
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;

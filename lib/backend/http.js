@@ -5,7 +5,7 @@
 // and a timeout on every request.
 
 const http = require('http');
-const { systemError, abortError } = require('./errors');
+const { systemError, abortError } = require('../errors');
 
 // The address to connect to for a backend listening on `host`: a wildcard
 // listen address is reached over loopback.

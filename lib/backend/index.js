@@ -11,18 +11,18 @@
 
 const EventEmitter = require('events');
 
-const { normalizeOptions } = require('./backend-options');
-const { LineSplitter } = require('./lines');
+const { normalizeOptions } = require('./options');
+const { LineSplitter } = require('../lines');
 const { recoverPidFile, writePidFile, removePidFile, removePidFileSync } = require('./pid-file');
-const { request, waitForHttp, delay, urlOf, connectHost } = require('./http-probe');
+const { request, waitForHttp, delay, urlOf, connectHost } = require('./http');
 const {
   abortError, codedError, invalidArgValue,
   validateOptions, validateAbortSignal, validateString,
-} = require('./errors');
+} = require('../errors');
 
-const { spawnTree } = require('./tree');
-const { findFreePort, portOwner, waitForPort } = require('./ports');
-const { checkFirewall, firewallRule, firewallCommand } = require('./firewall');
+const { spawnTree } = require('../tree');
+const { findFreePort, portOwner, waitForPort } = require('../ports');
+const { checkFirewall, firewallRule, firewallCommand } = require('../firewall');
 
 const TAIL_LINES = 20;
 // The Backend's normalised logger, for lib/ipc.js.

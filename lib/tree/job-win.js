@@ -12,7 +12,7 @@ const net = require('net');
 const path = require('path');
 const { PassThrough } = require('stream');
 
-const { binding } = require('./native');
+const { binding } = require('../native');
 const { SupervisedBase, spawnError, EMPTY_RESULT } = require('./supervised-base');
 
 const FORCED_EXIT_CODE = 1;

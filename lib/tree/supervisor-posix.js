@@ -11,7 +11,7 @@ const { spawn } = require('child_process');
 const fs = require('fs');
 const path = require('path');
 
-const { binding } = require('./native');
+const { binding } = require('../native');
 const { signalName, signalNumber, errnoCode } = require('./signals');
 const { SupervisedBase, spawnError, EMPTY_RESULT } = require('./supervised-base');
 

@@ -2,7 +2,7 @@
 // Signal names and numbers, and errno numbers to Node-style codes.
 
 const os = require('os');
-const { invalidArgValue, invalidArgType } = require('./errors');
+const { invalidArgValue, invalidArgType } = require('../errors');
 
 const { signals, errno: errnos } = os.constants;
 

@@ -4,10 +4,10 @@
 // and macOS through the supervisor executable (lib/supervised.js), on
 // Windows into a kill-on-close job object (lib/job.js).
 
-const { binding } = require('./native');
+const { binding } = require('../native');
 const {
   invalidArgType, invalidArgValue, validateInteger, validateOptions, validatePid, validateString,
-} = require('./errors');
+} = require('../errors');
 const { signalNumber } = require('./signals');
 
 const isWindows = process.platform === 'win32';
@@ -110,7 +110,7 @@ function spawnTree(command, args = [], options) {
     stderr: validateStdio(o.stderr, 'options.stderr', 'pipe'),
     graceMs: o.graceMs === undefined ? 5000 : validateInteger(o.graceMs, 'options.graceMs', 0, GRACE_MAX),
   };
-  const { SupervisedProcess } = isWindows ? require('./job') : require('./supervised');
+  const { SupervisedProcess } = isWindows ? require('./job-win') : require('./supervisor-posix');
   const child = new SupervisedProcess(command, args, opts);
   child.spawned.then(({ pid }) => {
     supervised.set(pid, child);

@@ -11,8 +11,8 @@
 // logs it; the preload turns the second form into a rejection with the plain
 // `{ code, message }` object. Status pushes carry the status object as is.
 
-const { codedError, invalidArgType, invalidArgValue, outOfRange, validateOptions } = require('./errors');
-const { kLogger } = require('./backend');
+const { codedError, invalidArgType, invalidArgValue, outOfRange, validateOptions } = require('../errors');
+const { kLogger } = require('../backend');
 
 const PREFIX = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
 const MAX_NAME = 256;
