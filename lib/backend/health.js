@@ -12,7 +12,7 @@ const net = require('net');
 const {
   invalidArgValue, invalidArgType, validateInteger, validateString, validateBoolean, systemError, abortError,
 } = require('../errors');
-const { request, connectHost } = require('../http-probe');
+const { request, connectHost } = require('./http');
 
 const KNOWN = ['path', 'tcp', 'intervalMs', 'timeoutMs', 'failures', 'startPeriodMs'];
 const MS_MAX = 2147483647;
