@@ -8,6 +8,8 @@
 const { LogFile, normalizeLogs } = require('./logs');
 const { HealthMonitor, normalizeHealth } = require('./health');
 const { UsageSampler } = require('../usage');
+const { waitForOutput } = require('./readiness-output');
+const { urlOf } = require('./http');
 const { invalidArgType, invalidArgValue, validateInteger, codedError } = require('../errors');
 
 const LIMIT_KEYS = ['memoryBytes', 'intervalMs'];
@@ -58,8 +60,36 @@ class Observer {
     this._file = file;
   }
 
-  line(stream, line) {
+  // readiness { stdout } with a capture group and port 0 (no range): the
+  // backend binds a port of its own and says which; nothing is chosen.
+  selfPort() {
+    const r = this._o.readiness;
+    const p = this._o.port;
+    return Boolean(r && r.stdout && r.stdout.captures > 0 && p && p.preferred === 0 && !p.range);
+  }
+
+  // Every whole line of the run's output.
+  line(run, stream, line) {
     if (this._file) this._file.write(stream, line);
+    if (stream === 'stdout' && run.lineListeners) for (const fn of run.lineListeners) fn(line);
+  }
+
+  // readiness { stdout }: resolves at the first matching line (the lines
+  // already seen first); a capture sets the run's port and URL.
+  async waitForLine(run, stdout, deadline, signal) {
+    if (!run.lineListeners) run.lineListeners = new Set();
+    const { address } = await waitForOutput({
+      stdout, deadline, signal,
+      earlier: run.stdout ? run.stdout.tail() : [],
+      subscribe: (fn) => {
+        run.lineListeners.add(fn);
+        return () => run.lineListeners.delete(fn);
+      },
+    });
+    if (address) {
+      run.port = address.port;
+      run.url = address.url || urlOf(this._o.host, address.port);
+    }
   }
 
   note(text) {
@@ -124,6 +154,31 @@ class Observer {
       clearTimeout(timer);
     }
     await this._file.flush();
+  }
+
+  // The exit record of a healed run: why, with the figures, and the error.
+  healExit(run, cause) {
+    const now = Date.now();
+    const { reason, ...details } = cause;
+    run.heal = reason === 'limit' ? { reason, limit: details } : { reason, health: details };
+    const message = reason === 'limit'
+      ? `backend "${this._o.name}" used ${details.rssBytes} bytes of memory, over the limit of ${details.memoryBytes}`
+      : `backend "${this._o.name}" failed ${details.failures} liveness probes in a row (last: ${details.last})`;
+    return {
+      pid: run.pid, code: null, signal: null, at: now, uptimeMs: now - run.spawnedAt, expected: false, ...run.heal,
+      error: { code: reason === 'limit' ? 'ERR_BACKEND_LIMIT' : 'ERR_BACKEND_UNHEALTHY', message },
+    };
+  }
+
+  // The Backend gave up: emit() 'crashed' — with logs, once the crash's
+  // last lines are in the file — then close the file if still crashed().
+  afterCrash(run, emit, crashed) {
+    if (!this._file) {
+      emit();
+      return;
+    }
+    this.note('crashed');
+    this.settle(run).then(emit).then(() => (crashed() ? this.close() : undefined)).catch(() => {});
   }
 
   // stop(), dispose() or crashed: the file is flushed and closed (a later
