@@ -9,8 +9,6 @@
 #include "node/napi_util.h"
 #include "usage/usage.h"
 
-#define BW_USAGE_PID_MAX 4294967295.0
-
 typedef struct usage_req {
   int64_t pid;
   double start_time;
@@ -26,8 +24,8 @@ static napi_value member_to_js(napi_env env, const bw_usage_member* m) {
   napi_value obj;
   BW_CALL(env, napi_create_object(env, &obj));
   if (!bw_set_double(env, obj, "pid", (double)m->pid) ||
-      !bw_set_double(env, obj, "ppid", (double)m->ppid) || !bw_set_string(env, obj, "name", m->name) ||
-      !bw_set_double(env, obj, "cpuMs", m->cpu_ms) ||
+      !bw_set_double(env, obj, "ppid", (double)m->ppid) ||
+      !bw_set_string(env, obj, "name", m->name) || !bw_set_double(env, obj, "cpuMs", m->cpu_ms) ||
       !bw_set_double(env, obj, "rssBytes", m->rss_bytes))
     return NULL;
   if (m->start_time < 0) {
@@ -71,7 +69,7 @@ static napi_value js_tree_usage(napi_env env, napi_callback_info info) {
   char detail[32];
   usage_req* req;
   BW_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (!bw_arg_int64(env, argv[0], "pid", 1, (int64_t)BW_USAGE_PID_MAX, &pid)) return NULL;
+  if (!bw_arg_int64(env, argv[0], "pid", 1, (int64_t)BW_PID_MAX, &pid)) return NULL;
   if (!bw_is_nullish(env, argv[1])) {
     if (!bw_arg_double(env, argv[1], "startTime", &start_time)) return NULL;
     if (start_time < 0) start_time = -1;

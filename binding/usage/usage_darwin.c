@@ -23,10 +23,10 @@ bool bw_usage_tree(int64_t pid, double start_time, bw_usage* out, bw_error* err)
   unit_ms = (double)tb.numer / (double)tb.denom / 1e6;
   if (!bw_tree_list(pid, start_time, &list, err)) return false;
   gettimeofday(&now, NULL);
-  out->age_ms = list.items[0].start_time < 0
-                    ? -1
-                    : (double)now.tv_sec * 1000.0 + (double)now.tv_usec / 1000.0 -
-                          list.items[0].start_time;
+  out->age_ms =
+      list.items[0].start_time < 0
+          ? -1
+          : (double)now.tv_sec * 1000.0 + (double)now.tv_usec / 1000.0 - list.items[0].start_time;
   for (i = 0; i < list.count; i++) {
     struct proc_taskinfo ti;
     bw_usage_member m;

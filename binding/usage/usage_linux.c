@@ -166,7 +166,7 @@ bool bw_usage_tree(int64_t pid, double start_time, bw_usage* out, bw_error* err)
     bw_error_set(err, BW_ERR_POSIX, ESRCH, "open");
     goto done;
   }
-  if (!bw_proc_list_push(&members, &root->info) || !bw_tree_collect(&s.procs, &members)) {
+  if (!bw_proc_list_push(&members, &root->info) || !bw_tree_collect(&s.procs, &members, NULL)) {
     bw_error_set(err, BW_ERR_POSIX, ENOMEM, "realloc");
     goto done;
   }

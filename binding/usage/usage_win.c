@@ -8,10 +8,8 @@
 #include <errno.h>
 #include <string.h>
 
+#include "os/wintime.h"
 #include "usage/usage.h"
-
-/* 100 ns intervals between 1601-01-01 and 1970-01-01. */
-#define BW_EPOCH_DIFF_100NS 116444736000000000ULL
 
 static double ft_100ns(const FILETIME* ft) {
   ULARGE_INTEGER u;
@@ -40,10 +38,8 @@ bool bw_usage_tree(int64_t pid, double start_time, bw_usage* out, bw_error* err)
   memset(out, 0, sizeof(*out));
   if (!bw_tree_list(pid, start_time, &list, err)) return false;
   GetSystemTimeAsFileTime(&now);
-  out->age_ms = list.items[0].start_time < 0
-                    ? -1
-                    : (ft_100ns(&now) - (double)BW_EPOCH_DIFF_100NS) / 10000.0 -
-                          list.items[0].start_time;
+  out->age_ms =
+      list.items[0].start_time < 0 ? -1 : bw_filetime_to_ms(&now) - list.items[0].start_time;
   for (i = 0; i < list.count; i++) {
     bw_usage_member m;
     memset(&m, 0, sizeof(m));
