@@ -52,9 +52,12 @@ class UsageSampler {
     this._prev = null;
   }
 
-  async sample(pid, startTime) {
+  // job(): a Windows job's accounting ({ cpuMs, ... } from jobUsage) or
+  // null; its CPU figure includes members that already exited.
+  async sample(pid, startTime, job) {
     const raw = await binding().treeUsage(pid, startTime);
-    return this.compute(raw, performance.now());
+    const acct = job ? job() : null;
+    return this.compute(raw, performance.now(), acct ? acct.cpuMs : undefined);
   }
 }
 

@@ -37,6 +37,11 @@ function normalizeObserve(options, hasPort) {
   };
 }
 
+// A Windows backend's job accounting (lib/tree/job-win.js), or null.
+function jobUsageOf(run) {
+  return run.proc && typeof run.proc.jobUsage === 'function' ? run.proc.jobUsage() : null;
+}
+
 class Observer {
   // o: { name, host, logs, health, limits }; heal(run, cause); log: the
   // Backend's logger.
@@ -119,13 +124,19 @@ class Observer {
       const tick = async () => {
         run.limitTimer = null;
         let u = null;
+        let job = null;
         try {
           u = await sampler.sample(run.pid, run.startTime);
+          // Windows: the job object enforces the limit itself (allocations
+          // fail); its accounting says when the limit was reached.
+          job = jobUsageOf(run);
         } catch { /* gone: the exit handler takes over */ }
         if (run.halted) return;
-        if (u && u.rssBytes > l.memoryBytes) {
-          this.note(`memory ${u.rssBytes} bytes over the limit of ${l.memoryBytes}`);
-          this._heal(run, { reason: 'limit', memoryBytes: l.memoryBytes, rssBytes: u.rssBytes });
+        const over = job && job.memoryLimitHit ? Math.max(job.memoryAtLimitBytes, job.peakMemoryBytes)
+          : u && u.rssBytes > l.memoryBytes ? u.rssBytes : 0;
+        if (over > 0) {
+          this.note(`memory ${over} bytes over the limit of ${l.memoryBytes}`);
+          this._heal(run, { reason: 'limit', memoryBytes: l.memoryBytes, rssBytes: over });
           return;
         }
         run.limitTimer = setTimeout(tick, l.intervalMs);
@@ -199,7 +210,7 @@ class Observer {
     if (!run || run.pid === undefined || run.exitInfo) {
       throw codedError(Error, 'ERR_BACKEND_NOT_RUNNING', `backend "${name}" is not running`);
     }
-    return run.usage.sample(run.pid, run.startTime);
+    return run.usage.sample(run.pid, run.startTime, () => jobUsageOf(run));
   }
 }
 
