@@ -1,5 +1,15 @@
 // Type declarations for backend-warden. Kept in step with lib/ and checked by
-// tsc in the tests.
+// tsc in the tests. What a renderer sees (window.backend and its data) is in
+// renderer.d.ts, the preload functions in preload.d.ts: both without Node
+// types, both re-exported here.
+
+import type {
+  BackendState, BackendStartResult, BackendStopResult, BackendRestartResult, BackendExit,
+  BackendErrorInfo, BackendStatus, FirewallStatus, FirewallRuleResult,
+} from './renderer';
+
+export * from './renderer';
+export * from './preload';
 
 /** One process and its identity. */
 export interface ProcessInfo {
@@ -176,7 +186,7 @@ export interface FindFreePortOptions {
    */
   host?: string;
   /** Searched in order when the preferred port is taken: `[min, max]`, inclusive, 1–65535, `min <= max`. */
-  range?: readonly [min: number, max: number];
+  range?: readonly [min: number, max: number] | readonly number[];
   /** Ports never returned. */
   exclude?: readonly number[];
 }
@@ -287,125 +297,11 @@ export interface PortOwnerOptions {
 export function portOwner(port: number, options?: PortOwnerOptions): Promise<PortOwner | null>;
 // --- Firewall ---
 
-/** A Windows Firewall network profile. */
-export type FirewallProfileName = 'domain' | 'private' | 'public';
 
-/**
- * What the firewall does with the backend's incoming connections:
- * - `allowed`: every active profile lets them through (an allow rule, the default inbound
- *   action, or the firewall is off there);
- * - `blocked`: an active profile blocks them with a block rule or "Block all incoming connections";
- * - `no-rule`: no rule allows them and the default inbound action of an active profile blocks;
- * - `not-applicable`: no Windows Firewall filters them (not Windows, or a loopback-only backend);
- * - `unknown`: the policy could not be read (see `error`).
- */
-export type FirewallState = 'allowed' | 'blocked' | 'no-rule' | 'not-applicable' | 'unknown';
 
-/** One Windows Firewall rule, as `INetFwRule` reports it. */
-export interface FirewallRuleInfo {
-  /** The rule's name (not unique: the "Windows Security Alert" prompt creates a TCP and a UDP rule of one name). */
-  name: string;
-  /** Whether the rule is enabled. */
-  enabled: boolean;
-  /** Inbound or outbound. */
-  direction: 'in' | 'out';
-  /** What the rule does with matching traffic. */
-  action: 'allow' | 'block';
-  /**
-   * An authenticated-bypass rule ("allow if secure" + "override block rules"), the only kind
-   * that beats a block rule. `INetFwRule` does not expose this, so rules read from Windows
-   * always say `false`.
-   */
-  bypass: boolean;
-  /** The profiles the rule covers. */
-  profiles: FirewallProfileName[];
-  /** `NET_FW_IP_PROTOCOL`: 6 TCP, 17 UDP, 256 any; other IANA numbers (1 ICMPv4, …) as they are. */
-  protocol: number;
-  /** Local ports as stored: `"*"` (any), `"80,443,5000-5010"`, or keywords such as `"RPC"`. */
-  localPorts: string;
-  /** The program the rule is limited to, as stored (may contain `%ProgramFiles%` and the like); `null` = any program. */
-  application: string | null;
-  /** The Windows service the rule is limited to; `null` = none. Rules naming a service never apply to a backend. */
-  service: string | null;
-  /** The rule group (often a resource reference such as `@FirewallAPI.dll,-28502`); `null` = none. */
-  grouping: string | null;
-  /** Whether edge traversal is allowed. Shown for information; it does not change precedence. */
-  edgeTraversal: boolean;
-  /**
-   * `checkFirewall` only: the rule is enabled, fits the traffic and covers an active profile in
-   * which the firewall is on, so it takes part in the verdict.
-   */
-  applies?: boolean;
-}
 
-/** One network profile's settings and what it decides for the backend's traffic. */
-export interface FirewallProfileStatus {
-  /** The profile. */
-  name: FirewallProfileName;
-  /** Whether Windows currently uses it (a network of this kind is connected). */
-  active: boolean;
-  /** `FirewallEnabled` for this profile. */
-  enabled: boolean;
-  /** `DefaultInboundAction`: what happens to inbound traffic no rule decides. */
-  defaultInboundAction: 'allow' | 'block';
-  /** `BlockAllInboundTraffic` ("Block all incoming connections, including those in the list of allowed apps"). */
-  blockAllInbound: boolean;
-  /** What this profile decides (also computed for inactive profiles). */
-  verdict: Exclude<FirewallState, 'unknown'>;
-  /** Why: the rule of precedence that decided. */
-  reason:
-    | 'loopback'
-    | 'firewall-off'
-    | 'block-all'
-    | 'bypass-rule'
-    | 'block-rule'
-    | 'allow-rule'
-    | 'default-allow'
-    | 'default-block';
-}
 
-/** Why the firewall policy could not be read (`state: 'unknown'`). Plain data, safe to send over IPC. */
-export interface FirewallError {
-  /** The HRESULT's name (`E_NOTIMPL`, `E_ACCESSDENIED`, `EPT_S_NOT_REGISTERED` when the firewall service is stopped, …) or `HRESULT_0x…`. */
-  code: string;
-  /** COM failures: the HRESULT as `0x8000…`. */
-  hresult?: string;
-  /** `CODE: description, call`. */
-  message: string;
-  /** The COM call that failed, e.g. `INetFwPolicy2::get_CurrentProfileTypes`. */
-  syscall?: string;
-  /** The HRESULT (or errno) as a number. */
-  errno?: number;
-}
 
-/** The firewall's verdict on a backend, for an app to show. */
-export interface FirewallStatus {
-  /**
-   * `true` when the backend's connections are known to get through (or no Windows Firewall
-   * filters them). `false` when they are blocked, or when the policy could not be read
-   * (`state: 'unknown'`; the message then says nothing is known either way).
-   */
-  compatible: boolean;
-  /** One paragraph for the user: what happens and why, naming the rules and profiles. */
-  message: string;
-  /** What to do about it (ends with the `netsh` line to run as administrator when one helps); absent when nothing is needed. */
-  recommendation?: string;
-  /** The verdict. */
-  state: FirewallState;
-  /** All three profiles with their settings and verdicts; empty when not read (`not-applicable`, `unknown`). */
-  profiles: FirewallProfileStatus[];
-  /**
-   * Every inbound rule that fits the traffic (program, protocol, port), enabled or not, in any
-   * profile; `applies` tells which took part. Empty when not read.
-   */
-  rules: FirewallRuleInfo[];
-  /** `state: 'blocked'` only: the block rules that apply (empty when "Block all incoming connections" alone blocks). */
-  blockedBy?: FirewallRuleInfo[];
-  /** `state: 'unknown'` only: why the policy could not be read. */
-  error?: FirewallError;
-  /** Rules left out because reading them failed; absent when none. */
-  skipped?: number;
-}
 
 /** What the backend does. */
 export interface CheckFirewallOptions {
@@ -430,15 +326,6 @@ export function checkFirewall(options?: CheckFirewallOptions): Promise<FirewallS
 /** Which rules to look for: by name, by program, or both (a rule must then fit both). */
 export type FirewallRuleQuery = { name: string; program?: string } | { name?: string; program: string };
 
-/** Whether such a rule exists. */
-export interface FirewallRuleResult {
-  /** At least one rule (either direction) fits. Always `false` elsewhere than Windows. */
-  exists: boolean;
-  /** Every rule that fits, when `exists`. */
-  details?: FirewallRuleInfo[];
-  /** Rules left out because reading them failed; absent when none. */
-  skipped?: number;
-}
 
 /** Looks up firewall rules; rejects with a {@link SystemError} (with `hresult`) when the policy cannot be read. */
 export function firewallRule(query: FirewallRuleQuery): Promise<FirewallRuleResult>;
@@ -465,18 +352,6 @@ export function firewallCommand(options: FirewallCommandOptions): string;
 
 import { EventEmitter } from 'events';
 
-/**
- * Where a {@link Backend} is in its lifecycle:
- * - `idle`: constructed, never started;
- * - `starting`: choosing a port, spawning, waiting for readiness, or waiting out the back-off
- *   before an automatic restart;
- * - `running`: ready (the readiness probe passed);
- * - `stopping`: a stop (or the stop half of a restart) is under way;
- * - `stopped`: stopped on request, by `stopSync()`, after a failed or aborted start, or after
- *   the backend exited on its own with code 0;
- * - `crashed`: exited unexpectedly and automatic restarts are off or used up.
- */
-export type BackendState = 'idle' | 'starting' | 'running' | 'stopping' | 'stopped' | 'crashed';
 
 /** A console-like logger; missing methods fall back to `log`, else stay silent. */
 export interface BackendLogger {
@@ -496,8 +371,12 @@ export interface BackendLogger {
 export interface BackendPortSpec {
   /** Tried first; `0` or absent = none (the last port used is tried first on restarts). */
   preferred?: number;
-  /** `[min, max]` (1–65535) searched next; then any port the OS assigns. `[p, p]` pins `p`. */
-  range?: [number, number];
+  /**
+   * `[min, max]` (1–65535) searched next; then any port the OS assigns. `[p, p]` pins `p`. A
+   * readonly tuple (`as const`) or a `number[]` built elsewhere is accepted; the constructor
+   * checks that it holds exactly two ports.
+   */
+  range?: readonly [min: number, max: number] | readonly number[];
 }
 
 /** Ready when `GET path` answers 2xx (after the port accepts connections). */
@@ -586,78 +465,11 @@ export interface BackendStartOptions {
   signal?: AbortSignal;
 }
 
-/** What {@link Backend.start} resolves to, and the `ready` event's argument. */
-export interface BackendStartResult {
-  /** `http://127.0.0.1:PORT` or `http://[::1]:PORT`; `null` with `port: false`. */
-  url: string | null;
-  /** The chosen port; `null` with `port: false`. */
-  port: number | null;
-  /** PID of the backend's root process. */
-  pid: number;
-}
 
-export interface BackendStopResult {
-  /** `true` when the whole tree is gone. */
-  success: boolean;
-  /** `true` when the grace period ran out and the tree was killed. */
-  forced: boolean;
-}
 
-export interface BackendRestartResult {
-  /** Always `true` (a failed restart rejects; the renderer bridge resolves {@link BackendBridgeFailure} instead). */
-  success: true;
-  /** The new URL (the same port when it was still free). */
-  url: string | null;
-}
 
-/** How the backend's root process ended. */
-export interface BackendExit {
-  /** PID of the root process that exited. */
-  pid: number | null;
-  /** Exit code; `null` when killed by a signal. */
-  code: number | null;
-  /** e.g. `'SIGKILL'`; `null` for a normal exit. */
-  signal: string | null;
-  /** When (ms since the epoch). */
-  at: number;
-  /** How long it ran, in ms. */
-  uptimeMs: number;
-  /** `true` when a stop or restart caused it. */
-  expected: boolean;
-}
 
-/** An error as it crosses IPC: a plain object. */
-export interface BackendErrorInfo {
-  /** Node-style code: `ENOENT`, `ETIMEDOUT`, `ERR_BACKEND_EXITED`, `ERR_BACKEND_WARDEN_UNTRUSTED_SENDER`, … */
-  code: string;
-  /** One line or more (a start failure quotes the backend's last output). */
-  message: string;
-}
 
-/** The snapshot `status()` returns and the `status` event carries; plain data, safe to send over IPC. */
-export interface BackendStatus {
-  /** `options.name`. */
-  name: string;
-  state: BackendState;
-  /** `state === 'running'`. */
-  running: boolean;
-  /** PID of the current root process (starting or running), else `null`. */
-  pid: number | null;
-  /** Port of the current process (starting or running), else `null`. */
-  port: number | null;
-  /** Only while running. */
-  url: string | null;
-  /** Automatic restarts since the last `start()`/`restart()`. */
-  restarts: number;
-  /** When it became ready (ms since the epoch), while running. */
-  startedAt: number | null;
-  /** While running; else 0. */
-  uptimeMs: number;
-  /** The last exit of a root process, expected or not. */
-  lastExit: BackendExit | null;
-  /** The last failure (a failed start, an unexpected exit); cleared when ready. */
-  lastError: BackendErrorInfo | null;
-}
 
 export interface BackendStartingEvent {
   /** 0 for a requested start, n for the n-th automatic restart. */
@@ -713,15 +525,22 @@ export interface BackendEvents {
   status: [status: BackendStatus];
   /** Background failures with no promise to reject (a failed automatic restart, a pid file write); logged instead when nobody listens. */
   error: [error: Error];
+  /** EventEmitter's own: a listener is about to be added. */
+  newListener: [eventName: string | symbol, listener: (...args: any[]) => void];
+  /** EventEmitter's own: a listener was removed. */
+  removeListener: [eventName: string | symbol, listener: (...args: any[]) => void];
 }
 
 /**
  * One backend process tree: started, probed for readiness, restarted after crashes with
  * back-off, stopped gracefully first and by force when needed. Concurrent calls are serialised;
  * `stop()` wins over a start or restart in progress.
+ *
+ * `U` is the type of the URL `start()` and `restart()` resolve: `string` when the backend has a
+ * port (a number, a {@link BackendPortSpec} or no `port` option: any free port), `null` with
+ * `port: false`. Plain `Backend` accepts either.
  */
-export declare class Backend extends EventEmitter {
-  constructor(options: BackendOptions);
+export interface Backend<U extends string | null = string | null> extends EventEmitter {
   /** `options.name`, or the command's file name. */
   readonly name: string;
   /** The current state; `status().state`. */
@@ -729,13 +548,14 @@ export declare class Backend extends EventEmitter {
   /**
    * Starts the backend (a no-op when running; joins a start in progress). Rejects with
    * `ENOENT`/`EACCES` (cannot spawn), `ERR_BACKEND_EXITED` (exited before ready, with `exitCode`,
-   * `signal` and the last `output`), `ETIMEDOUT` (not ready in time) or an `AbortError`.
+   * `signal` and the last `output`), `ETIMEDOUT` (not ready in time) or an `AbortError`: see
+   * {@link isBackendError}.
    */
-  start(options?: BackendStartOptions): Promise<BackendStartResult>;
+  start(options?: BackendStartOptions): Promise<BackendStartResult<U>>;
   /** Stops the whole tree (shutdown request, polite signal, force); idempotent; no restart afterwards. */
   stop(): Promise<BackendStopResult>;
   /** Stops, then starts; joins a start in progress. Rejects like `start()`. */
-  restart(): Promise<BackendRestartResult>;
+  restart(): Promise<BackendRestartResult<U>>;
   /** Synchronous force-kill of the whole tree, for `process.on('exit')` and Electron's `will-quit`. */
   stopSync(): void;
   /** Stops and refuses further starts (`ERR_BACKEND_DISPOSED`). */
@@ -758,6 +578,95 @@ export declare class Backend extends EventEmitter {
   prependOnceListener<K extends keyof BackendEvents>(event: K, listener: (...args: BackendEvents[K]) => void): this;
   emit<K extends keyof BackendEvents>(event: K, ...args: BackendEvents[K]): boolean;
 }
+
+/** `new Backend(options)`: the URL is `string` unless `port: false`. Options are validated here. */
+export interface BackendConstructor {
+  new (options: BackendOptions & { port: false }): Backend<null>;
+  new (options: BackendOptions & { port?: number | BackendPortSpec }): Backend<string>;
+  new (options: BackendOptions): Backend;
+  readonly prototype: Backend;
+  /** Every {@link BackendState}, in lifecycle order. */
+  readonly STATES: readonly BackendState[];
+}
+
+export declare const Backend: BackendConstructor;
+
+// --- Errors ---
+
+/**
+ * Every error backend-warden throws or rejects with (in the main process): an `Error` with a
+ * Node-style `code` — argument errors (`ERR_INVALID_ARG_TYPE`, `ERR_INVALID_ARG_VALUE`,
+ * `ERR_OUT_OF_RANGE`), system errors (`ENOENT`, `ESRCH`, `EADDRINUSE`, … with `errno` and
+ * `syscall`), and the Backend's own below. Narrow a `catch (err)` with {@link isBackendError}.
+ */
+export interface BackendWardenError extends Error {
+  code: string;
+  /** System errors: `-errno` on POSIX, the Win32 error or HRESULT on Windows. */
+  errno?: number;
+  /** System errors: the failing call (`'spawn'` when the backend could not be started). */
+  syscall?: string;
+  /** Spawn failures: the program that could not be started. */
+  path?: string;
+  /** COM failures: the HRESULT as `0x8000…`. */
+  hresult?: string;
+}
+
+/** `start()`/`restart()`: the backend exited before it was ready. */
+export interface BackendExitedError extends BackendWardenError {
+  code: 'ERR_BACKEND_EXITED';
+  /** Its exit code; `null` when a signal ended it. */
+  exitCode: number | null;
+  /** The signal that ended it, e.g. `'SIGKILL'`; `null` for a normal exit. */
+  signal: string | null;
+  /** Its last lines of output (stderr if it wrote any, else stdout), joined with `\n`. */
+  output: string;
+}
+
+/** `start()`/`restart()`: not ready within `timeoutMs` (also `waitForPort`'s timeout). */
+export interface BackendTimeoutError extends BackendWardenError {
+  code: 'ETIMEDOUT';
+  /** The backend's last lines of output, when a Backend timed out. */
+  output?: string;
+  cause?: unknown;
+}
+
+/** The program could not be started: `ENOENT`, `EACCES`, … with `syscall: 'spawn'` and `path`. */
+export interface BackendSpawnError extends BackendWardenError {
+  syscall: 'spawn';
+  path: string;
+}
+
+/** An `AbortSignal` aborted the call, or `stop()` overtook a start. */
+export interface BackendAbortError extends BackendWardenError {
+  name: 'AbortError';
+  code: 'ABORT_ERR';
+  /** The signal's reason. */
+  cause?: unknown;
+}
+
+/** `start()`/`restart()` after `dispose()`. */
+export interface BackendDisposedError extends BackendWardenError {
+  code: 'ERR_BACKEND_DISPOSED';
+}
+
+/** The error types {@link isBackendError} narrows to by code. */
+export interface BackendErrorMap {
+  ERR_BACKEND_EXITED: BackendExitedError;
+  ETIMEDOUT: BackendTimeoutError;
+  ABORT_ERR: BackendAbortError;
+  ERR_BACKEND_DISPOSED: BackendDisposedError;
+  ENOENT: BackendSpawnError;
+  EACCES: BackendSpawnError;
+}
+
+/**
+ * Whether `err` is an `Error` with a string `code` (every error of this library is), and with
+ * `code` when given — so a `catch (err)` narrows without a cast:
+ * `if (isBackendError(err, 'ERR_BACKEND_EXITED')) show(err.output)`.
+ */
+export function isBackendError<C extends keyof BackendErrorMap>(err: unknown, code: C): err is BackendErrorMap[C];
+export function isBackendError<C extends string>(err: unknown, code: C): err is BackendWardenError & { code: C };
+export function isBackendError(err: unknown): err is BackendWardenError;
 
 /** The parts of Electron's `ipcMain` that {@link registerIpcHandlers} uses. */
 export interface IpcMainLike {
@@ -794,66 +703,51 @@ export interface RegisterIpcHandlersOptions {
  */
 export function registerIpcHandlers(ipcMain: IpcMainLike, backend: Backend, options?: RegisterIpcHandlersOptions): () => void;
 
-/** A failed `restart()` or `stop()` as the renderer sees it (apps check `success`). */
-export interface BackendBridgeFailure {
-  success: false;
-  /** Why: the same plain object the other methods reject with. */
-  error: BackendErrorInfo;
+/** The parts of Electron's `app` that {@link attachToApp} uses. */
+export interface AppLike {
+  on(event: 'before-quit', listener: (event: { preventDefault(): void }) => void): unknown;
+  on(event: 'will-quit', listener: (event: { preventDefault(): void }) => void): unknown;
+  on(event: 'browser-window-created', listener: (event: unknown, window: any) => void): unknown;
+  removeListener(event: string, listener: (...args: any[]) => void): unknown;
+  quit(): void;
+  exit(exitCode?: number): void;
+}
+
+/** A `BrowserWindow`, for Windows' `query-session-end` / `session-end`. */
+export interface SessionEndTarget {
+  on(event: 'query-session-end' | 'session-end', listener: (...args: any[]) => void): unknown;
+  removeListener(event: string, listener: (...args: any[]) => void): unknown;
+}
+
+export interface AttachToAppOptions {
+  /** How long the held quit waits for the graceful stops before it force-stops and calls `app.exit()`; default 30000. */
+  quitTimeoutMs?: number;
+  /** Exit code of that `app.exit()`; default 0. */
+  exitCode?: number;
+  /** Windows that exist already (later ones are seen through `browser-window-created`), for Windows logoff/shutdown. */
+  windows?: readonly SessionEndTarget[];
+  /** Where timeouts and failed stops are logged; default silent. */
+  logger?: BackendLogger;
 }
 
 /**
- * What the renderer sees as `window.backend` (see {@link exposeBackend}). Every method but
- * `restart()` and `stop()` rejects with a plain {@link BackendErrorInfo}:
- * `ERR_BACKEND_WARDEN_UNTRUSTED_SENDER`, `ERR_INVALID_ARG_TYPE`/`ERR_INVALID_ARG_VALUE`/
- * `ERR_OUT_OF_RANGE`, the backend's own error codes, or `ERR_BACKEND_WARDEN_IPC` when the main
- * process does not answer. `restart()` and `stop()` resolve `{ success: false, error }` instead,
- * the shape apps already check.
+ * Ties backends to Electron's quit: holds the first `before-quit` while a backend is active,
+ * stops every backend gracefully in parallel, then quits; after `quitTimeoutMs` force-stops them
+ * (`stopSync()`) and calls `app.exit()`. `will-quit`, the process's `exit` and Windows'
+ * `query-session-end`/`session-end` (which skip `before-quit`) run `stopSync()`. Returns `detach()`.
  */
-export interface BackendBridge {
-  /** {@link Backend.start}: `{ success, url, port, pid }`. */
-  start(): Promise<BackendStartResult & { success: boolean }>;
-  /** {@link Backend.restart}: `{ success, url }`, or `{ success: false, error }` when it failed. */
-  restart(): Promise<BackendRestartResult | BackendBridgeFailure>;
-  /** {@link Backend.stop}: `{ success, forced }`, or `{ success: false, error }` when it failed. */
-  stop(): Promise<BackendStopResult | BackendBridgeFailure>;
-  /** {@link Backend.status}; includes the `{ running, port, url }` older apps read. */
-  status(): Promise<BackendStatus>;
-  /** {@link Backend.checkFirewall}; includes `{ compatible, message, recommendation }`. */
-  checkFirewall(): Promise<FirewallStatus>;
-  /** {@link Backend.getFirewallRule}: `{ exists, details? }`; `name` ≤ 256 characters. */
-  getFirewallRule(options?: { name?: string }): Promise<FirewallRuleResult>;
-  /** {@link Backend.getFirewallCommand}: the command string; `name` ≤ 256 characters. */
-  getFirewallCommand(options?: { name?: string }): Promise<string>;
-  /** Calls `callback` with the current status soon, then on every change; returns unsubscribe. */
-  onStatus(callback: (status: BackendStatus) => void): () => void;
-}
+export function attachToApp(app: AppLike, backends: Backend | readonly Backend[], options?: AttachToAppOptions): () => void;
 
-/**
- * Merge into the renderer's `Window`:
- * `declare global { interface Window extends BackendWindow {} }`.
- */
-export interface BackendWindow {
-  /** What {@link exposeBackend} put there (default key). */
-  backend: BackendBridge;
-}
+/** The parts of Electron's `Session` that {@link registerPreload} uses (either API). */
+export type SessionLike =
+  | {
+      registerPreloadScript(script: { type: 'frame'; id?: string; filePath: string }): string;
+      unregisterPreloadScript(id: string): void;
+      getPreloadScripts?(): Array<{ id: string }>;
+    }
+  | { setPreloads(preloads: string[]): void; getPreloads(): string[] };
 
-/** The parts of Electron's `contextBridge` that {@link exposeBackend} uses. */
-export interface ContextBridgeLike {
-  /** Puts `api` on the page's `window[apiKey]`. */
-  exposeInMainWorld(apiKey: string, api: any): void;
-}
-
-/** The parts of Electron's `ipcRenderer` that {@link exposeBackend} uses. */
-export interface IpcRendererLike {
-  /** Calls the main process's handler. */
-  invoke(channel: string, ...args: any[]): Promise<any>;
-  /** Status pushes arrive here. */
-  on(channel: string, listener: (event: any, ...args: any[]) => void): unknown;
-  /** `unsubscribe()` of `onStatus` uses it. */
-  removeListener(channel: string, listener: (...args: any[]) => void): unknown;
-}
-
-export interface ExposeBackendOptions {
+export interface RegisterPreloadOptions {
   /** Property of `window`; default `'backend'`. */
   key?: string;
   /** Must match `registerIpcHandlers`; default `'backend'`. */
@@ -861,10 +755,16 @@ export interface ExposeBackendOptions {
 }
 
 /**
- * Preload: `contextBridge.exposeInMainWorld(key, createBackendApi(ipcRenderer, { prefix }))`.
- * Also `require('backend-warden/preload')`, which requires nothing else (sandbox-safe when bundled or copied).
+ * Registers the package's self-contained preload (`backend-warden/sandboxed-preload`) for every
+ * frame of `session` (`registerPreloadScript`, or `setPreloads` before Electron 35), so that
+ * sandboxed windows get `window[key]` beside the app's own preload. Returns `unregister()`.
  */
-export function exposeBackend(contextBridge: ContextBridgeLike, ipcRenderer: IpcRendererLike, options?: ExposeBackendOptions): BackendBridge;
+export function registerPreload(session: SessionLike, options?: RegisterPreloadOptions): () => void;
 
-/** The {@link BackendBridge} object alone, for apps that expose it inside their own, e.g. `window.electron.backend`. */
-export function createBackendApi(ipcRenderer: IpcRendererLike, options?: { prefix?: string }): BackendBridge;
+
+
+
+
+
+
+

@@ -1,9 +1,7 @@
-/* Module init: per-environment instance data and the export table, nothing
- * else. Capabilities register their own functions (js_*.c). */
-#include <stdlib.h>
-
+/* Module init: the export table, nothing else. Each concern registers its
+ * own functions (<concern>/js_*.c, prototypes in js.h). */
 #include "js.h"
-#include "napi_util.h"
+#include "node/napi_util.h"
 
 #ifndef BW_VERSION
 #error "BW_VERSION must be defined by the build (package.json version)"
@@ -11,18 +9,6 @@
 #ifndef BW_PLATFORM
 #error "BW_PLATFORM must be defined by the build (process.platform spelling)"
 #endif
-
-bw_instance* bw_instance_get(napi_env env) {
-  void* data = NULL;
-  if (napi_get_instance_data(env, &data) != napi_ok) return NULL;
-  return data;
-}
-
-static void instance_finalize(napi_env env, void* data, void* hint) {
-  (void)env;
-  (void)hint;
-  free(data);
-}
 
 /* info() → { version, napiVersion, platform }: which binary is loaded. */
 static napi_value js_info(napi_env env, napi_callback_info info) {
@@ -46,16 +32,8 @@ NAPI_MODULE_INIT() {
   static const bw_export list[] = {
       {"info", js_info},
   };
-  bw_instance* inst = bw_calloc(env, 1, sizeof(*inst));
-  if (inst == NULL) return NULL;
-  inst->env = env;
-  if (napi_set_instance_data(env, inst, instance_finalize, NULL) != napi_ok) {
-    free(inst);
-    bw_throw_napi_failure(env, napi_generic_failure, "napi_set_instance_data");
-    return NULL;
-  }
   if (!bw_define_functions(env, exports, list, sizeof(list) / sizeof(list[0])) ||
-      !bw_js_tree_init(env, exports) || !bw_js_platform_init(env, exports) ||
+      !bw_js_tree_init(env, exports) || !bw_js_job_init(env, exports) ||
       !bw_js_ports_init(env, exports) || !bw_js_firewall_init(env, exports))
     return NULL;
   return exports;

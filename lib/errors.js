@@ -125,3 +125,16 @@ module.exports = {
   validatePid,
   PID_MAX,
 };
+
+// isBackendError(err, code?): an Error with a string code (every error of
+// this library is one), and with `code` when given. The type guard of
+// index.d.ts.
+function isBackendError(err, code) {
+  if (code !== undefined && typeof code !== 'string') throw invalidArgType('code', 'of type string', code);
+  if (err === null || typeof err !== 'object') return false;
+  if (!(err instanceof Error) && Object.prototype.toString.call(err) !== '[object Error]') return false;
+  if (typeof err.code !== 'string' || err.code === '') return false;
+  return code === undefined || err.code === code;
+}
+
+module.exports.isBackendError = isBackendError;

@@ -1,35 +1,37 @@
 'use strict';
 // Public exports of backend-warden; nothing else lives here.
+//
+// Nothing is loaded until it is used: an Electron main process pays for
+// every millisecond before its first window, so require('backend-warden')
+// reads this file alone, and each export loads its module (and the native
+// addon, node:net, node:http …) on first access. The getters return the
+// modules' own functions and classes: identity, instanceof and
+// destructuring behave as with plain properties.
 
-const { processInfo, listTree, killTree, killTreeSync, spawnTree } = require('./tree');
-const { findFreePort, isPortFree, waitForPort, portOwner } = require('./ports');
-const { checkFirewall, firewallRule, firewallCommand } = require('./firewall');
-const { binding } = require('./native');
-const { Backend } = require('./backend');
-const { registerIpcHandlers } = require('./electron/ipc');
-const { exposeBackend, createBackendApi } = require('./electron/preload');
+const EXPORTS = {
+  './tree': ['processInfo', 'listTree', 'killTree', 'killTreeSync', 'spawnTree'],
+  './ports': ['findFreePort', 'isPortFree', 'waitForPort', 'portOwner'],
+  './firewall': ['checkFirewall', 'firewallRule', 'firewallCommand'],
+  './errors': ['isBackendError'],
+  './backend': ['Backend'],
+  './electron/ipc': ['registerIpcHandlers'],
+  './electron/attach': ['attachToApp'],
+  './electron/register-preload': ['registerPreload'],
+  './electron/preload': ['exposeBackend', 'createBackendApi'],
+};
 
 function nativeInfo() {
-  const b = binding();
+  const b = require('./native').binding();
   return { ...b.info(), path: b.path };
 }
 
-module.exports = {
-  processInfo,
-  listTree,
-  killTree,
-  killTreeSync,
-  spawnTree,
-  nativeInfo,
-  Backend,
-  registerIpcHandlers,
-  exposeBackend,
-  createBackendApi,
-  findFreePort,
-  isPortFree,
-  waitForPort,
-  portOwner,
-  checkFirewall,
-  firewallRule,
-  firewallCommand,
-};
+module.exports = { nativeInfo };
+for (const [file, names] of Object.entries(EXPORTS)) {
+  for (const name of names) {
+    Object.defineProperty(module.exports, name, {
+      enumerable: true,
+      configurable: false,
+      get: () => require(file)[name],
+    });
+  }
+}

@@ -1,6 +1,7 @@
 'use strict';
 // npm run lint:c — the C sources are clang-format clean (.clang-format) and
-// cppcheck clean (warnings, portability, performance). Installs the tools
+// cppcheck clean (warnings, portability, performance), every file below
+// binding/ (the include root, as in the build). Installs the tools
 // with apt-get when they are missing.
 
 const fs = require('fs');
@@ -10,7 +11,8 @@ const { root, run, ensurePrograms } = require('./lib/toolchain');
 function main() {
   ensurePrograms([{ program: 'clang-format', pkg: 'clang-format' }, { program: 'cppcheck', pkg: 'cppcheck' }]);
   const dir = path.join(root, 'binding');
-  const files = fs.readdirSync(dir).filter((f) => /\.[ch]$/.test(f)).map((f) => path.join(dir, f));
+  // Every .c/.h below binding/, in its concern folders.
+  const files = fs.readdirSync(dir, { recursive: true }).filter((f) => /\.[ch]$/.test(f)).sort().map((f) => path.join(dir, f));
   const fix = process.argv.includes('--fix');
   run('clang-format', fix ? ['-i', ...files] : ['--dry-run', '--Werror', ...files]);
   run('cppcheck', ['--quiet', '--error-exitcode=1', '--std=c11', '--enable=warning,portability,performance',

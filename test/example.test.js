@@ -17,7 +17,7 @@ const { isWindows, waitFor, httpGet } = require('./helpers');
 const EXAMPLE = path.join(__dirname, '..', 'examples', 'electron');
 const ROOT = path.join(__dirname, '..');
 // What 'backend-warden/preload' resolves to, as package.json exports it.
-const PRELOAD = require('../package.json').exports['./preload'];
+const PRELOAD = require('../package.json').exports['./preload'].default;
 
 // require('electron') → the stand-in; require('backend-warden[/preload]') →
 // this checkout (the example's package.json depends on it as file:../..).

@@ -41,7 +41,7 @@ describe('preload', function () {
 
     it("is the package's 'backend-warden/preload' export", function () {
       const pkg = require('../package.json');
-      assert.strictEqual(pkg.exports['./preload'], './lib/electron/preload.js');
+      assert.deepStrictEqual(pkg.exports['./preload'], { types: './preload.d.ts', default: './lib/electron/preload.js' });
       assert.ok(pkg.files.includes('lib/'));
     });
   });

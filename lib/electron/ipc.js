@@ -13,6 +13,7 @@
 
 const { codedError, invalidArgType, invalidArgValue, outOfRange, validateOptions } = require('../errors');
 const { kLogger } = require('../backend');
+const { answerPreloadOptions } = require('./register-preload');
 
 const PREFIX = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
 const MAX_NAME = 256;
@@ -258,12 +259,14 @@ function registerIpcHandlers(ipcMain, backend, options) {
       `Could not register a handler for '${clash}' (${err.message}); another handler may own it: remove it first, or use another prefix`);
   }
   backend.on('status', onStatus);
+  const releasePreloadOptions = answerPreloadOptions(ipcMain);
 
   let disposed = false;
   return function dispose() {
     if (disposed) return;
     disposed = true;
     backend.removeListener('status', onStatus);
+    releasePreloadOptions();
     for (const channel of done) {
       ipcMain.removeHandler(channel);
       taken.delete(channel);

@@ -11,6 +11,7 @@
 // { code, message } }; failures reject with that plain { code, message }
 // object, because contextBridge keeps only the message of an Error.
 
+// --- bridge: lib/electron/sandboxed-preload.js holds a verbatim copy (checked by test/sandboxed-preload.test.js) ---
 const PREFIX = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
 const KEY = /^[A-Za-z_$][A-Za-z0-9_$]{0,63}$/;
 
@@ -133,5 +134,7 @@ function exposeBackend(contextBridge, ipcRenderer, options) {
   contextBridge.exposeInMainWorld(key, api);
   return api;
 }
+
+// --- end of bridge ---
 
 module.exports = { exposeBackend, createBackendApi };

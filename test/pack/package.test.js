@@ -15,7 +15,7 @@ const root = path.resolve(__dirname, '..', '..');
 const { which } = require('../../scripts/lib/toolchain');
 
 const EXPECTED = [
-  'CMakeLists.txt', 'README.md', 'index.d.ts', 'package.json', 'scripts/install.js',
+  'CMakeLists.txt', 'README.md', 'index.d.ts', 'renderer.d.ts', 'preload.d.ts', 'package.json', 'scripts/install.js',
   'prebuilds/linux-x64/backend_warden.node', 'prebuilds/linux-x64/backend_warden_supervisor',
   'prebuilds/win32-x64/backend_warden.node',
 ];

@@ -171,3 +171,73 @@ async function renderer(win: Window): Promise<void> {
 void mainProcess;
 void preloadScript;
 void renderer;
+
+// attachToApp / registerPreload with stand-ins shaped like Electron's objects.
+declare const electronApp: {
+  on(event: string, listener: (...args: any[]) => void): unknown;
+  removeListener(event: string, listener: (...args: any[]) => void): unknown;
+  quit(): void;
+  exit(code?: number): void;
+};
+declare const electronSession: { registerPreloadScript(s: { type: 'frame'; id?: string; filePath: string }): string; unregisterPreloadScript(id: string): void };
+function electronGlue(b1: warden.Backend, b2: warden.Backend): void {
+  const detach: () => void = warden.attachToApp(electronApp, [b1, b2], { quitTimeoutMs: 10000 });
+  warden.attachToApp(electronApp, b1);
+  detach();
+  const unregister: () => void = warden.registerPreload(electronSession, { key: 'api', prefix: 'api' });
+  warden.registerPreload(electronSession);
+  unregister();
+}
+void electronGlue;
+
+// A port configured (or none given: any free port) → url is a string; port: false → null.
+declare function loadURL(url: string): Promise<void>;
+async function urlTypes(): Promise<void> {
+  const withPort = new warden.Backend({ command: '/usr/bin/python3', port: 5000 });
+  const { url, port } = await withPort.start();
+  await loadURL(url);
+  const p: number = port;
+  const anyPort = new warden.Backend({ command: '/usr/bin/python3' });
+  await loadURL((await anyPort.start()).url);
+  await loadURL((await anyPort.restart()).url);
+  const noPort = new warden.Backend({ command: '/usr/bin/python3', port: false });
+  const none: null = (await noPort.start()).url;
+  // Every kind is a Backend.
+  const all: warden.Backend[] = [withPort, anyPort, noPort];
+  const states: readonly warden.BackendState[] = warden.Backend.STATES;
+  console.log(p, none, all.length, states.includes('running'), withPort instanceof warden.Backend);
+  // EventEmitter's own events.
+  withPort.on('newListener', (name: string | symbol) => console.log(String(name)));
+  withPort.on('removeListener', (name: string | symbol) => console.log(String(name)));
+}
+void urlTypes;
+
+// Port ranges built elsewhere: a readonly tuple or a number[].
+const RANGE = [5000, 5100] as const;
+const computed: number[] = [5000, 5000 + 100];
+new warden.Backend({ command: '/usr/bin/python3', port: { preferred: 5000, range: RANGE } });
+new warden.Backend({ command: '/usr/bin/python3', port: { range: computed } });
+void warden.findFreePort({ range: RANGE });
+void warden.findFreePort({ range: computed });
+
+// Narrowing a catch without casts.
+async function errors(backend: warden.Backend<string>): Promise<void> {
+  try {
+    await backend.start();
+  } catch (err) {
+    if (warden.isBackendError(err, 'ERR_BACKEND_EXITED')) {
+      const out: string = err.output;
+      const code: number | null = err.exitCode;
+      console.error(out, code, err.signal);
+    } else if (warden.isBackendError(err, 'ETIMEDOUT')) {
+      console.error(err.output ?? err.message);
+    } else if (warden.isBackendError(err, 'ENOENT')) {
+      const program: string = err.path;
+      console.error(program, err.syscall);
+    } else if (warden.isBackendError(err)) {
+      const code: string = err.code;
+      console.error(code, err.message);
+    }
+  }
+}
+void errors;

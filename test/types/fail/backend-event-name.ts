@@ -1,6 +1,5 @@
-// Must NOT compile: 'redy' is no Backend event, and a stderr line is a string.
+// Must NOT compile: 'redy' is no Backend event.
 import { Backend } from 'backend-warden';
 
 const backend = new Backend({ command: '/usr/bin/python3' });
-backend.on('redy', () => {});
-backend.on('stderr', (line: number) => console.log(line));
+backend.on('redy', () => {}); // @error TS2345

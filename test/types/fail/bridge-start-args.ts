@@ -2,4 +2,4 @@
 import type { BackendWindow } from 'backend-warden';
 
 declare const win: BackendWindow;
-win.backend.start({ command: '/bin/sh' });
+win.backend.start({ command: '/bin/sh' }); // @error TS2554

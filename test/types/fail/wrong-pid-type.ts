@@ -1,4 +1,4 @@
 // Must NOT compile: processInfo takes a number.
 import { processInfo } from 'backend-warden';
 
-processInfo('1234');
+processInfo('1234'); // @error TS2345

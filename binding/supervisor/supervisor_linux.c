@@ -1,0 +1,18 @@
+/* Linux parts of the supervisor: child subreaper (orphaned descendants are
+ * re-parented to us, so "no children left" means "tree gone") and the
+ * parent-death signal. The host's pidfd watch is os/procwatch_linux.c's. */
+#define _GNU_SOURCE
+
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include "supervisor/supervisor.h"
+
+bool bw__sup_os_init(pid_t host, int sig) {
+  prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+  /* PR_SET_PDEATHSIG fires when the *thread* that forked us exits; Node
+   * spawns from the JS thread, which lives as long as the host. */
+  prctl(PR_SET_PDEATHSIG, sig, 0, 0, 0);
+  /* The host may have died before prctl: then we were re-parented. */
+  return getppid() == host;
+}
