@@ -46,10 +46,10 @@ describe('package', function () {
     if (work) fs.rmSync(work, { recursive: true, force: true });
   });
 
-  it('holds lib/, binding/, the prebuilds, CMakeLists.txt, index.d.ts and the README — no tests, benches or build folders', function () {
+  it('holds lib/, binding/, bin/, the prebuilds, CMakeLists.txt, index.d.ts and the README — no tests, benches or build folders', function () {
     const expected = [...EXPECTED];
     // Every file below lib/ and binding/, whatever their folders.
-    for (const dir of ['lib', 'binding']) {
+    for (const dir of ['lib', 'binding', 'bin']) {
       for (const f of fs.readdirSync(path.join(root, dir), { recursive: true })) {
         if (fs.statSync(path.join(root, dir, f)).isFile()) expected.push(`${dir}/${f.split(path.sep).join('/')}`);
       }
