@@ -295,6 +295,49 @@ export interface PortOwnerOptions {
  * found). Runs off the JavaScript thread.
  */
 export function portOwner(port: number, options?: PortOwnerOptions): Promise<PortOwner | null>;
+// --- Usage ---
+
+/** One process of a tree and what it uses. */
+export interface ProcessUsage {
+  pid: number;
+  /** Its parent's PID. */
+  ppid: number;
+  /** Linux: the 15-character `comm`; Windows: the image file name; macOS: the process name. */
+  name: string;
+  /** CPU time (user + system) the process itself used since it started, in ms. */
+  cpuMs: number;
+  /** Resident memory (Windows: working set), in bytes; 0 when the process may not be inspected. */
+  rssBytes: number;
+}
+
+/** What a whole process tree uses, sampled natively off the JavaScript thread. */
+export interface TreeUsage {
+  /** Live processes in the tree, the root included. */
+  processes: number;
+  /** Sum of the members' CPU time, in ms. */
+  cpuMs: number;
+  /**
+   * CPU use of the tree over the interval since the previous call for the same tree (first call:
+   * since the root started). 100 is one core busy, so a busy tree can exceed 100.
+   */
+  cpuPercent: number;
+  /** Sum of the members' resident memory, in bytes. */
+  rssBytes: number;
+  /** Root first, then breadth-first. */
+  members: ProcessUsage[];
+}
+
+export interface TreeUsageOptions {
+  /** Identity of `pid` (`processInfo(pid).startTime`): rejects `ESRCH` if the PID now names another process. */
+  startTime?: number | null;
+}
+
+/**
+ * CPU and memory of the tree rooted at `pid`: Linux from `/proc` in one pass, macOS from libproc,
+ * Windows from per-process counters. Rejects `ESRCH` when no such process exists.
+ */
+export function treeUsage(pid: number, options?: TreeUsageOptions): Promise<TreeUsage>;
+
 // --- Firewall ---
 
 
