@@ -12,28 +12,29 @@ const vm = require('vm');
 
 const { processInfo } = require('..');
 const { fakeElectronMain, FakeIpcRenderer, FakeContextBridge } = require('./fake-electron');
+const { runSandboxedPreload } = require('./fake-electron-app');
 const { isWindows, waitFor, httpGet } = require('./helpers');
 
 const EXAMPLE = path.join(__dirname, '..', 'examples', 'electron');
-const ROOT = path.join(__dirname, '..');
-// What 'backend-warden/preload' resolves to, as package.json exports it.
-const PRELOAD = require('../package.json').exports['./preload'].default;
-
-// require('electron') → the stand-in; require('backend-warden[/preload]') →
-// this checkout (the example's package.json depends on it as file:../..).
-function withModules(electron, fn) {
+// require('electron') → the stand-in; require('backend-warden') and
+// require.resolve('backend-warden/…') → this checkout, through its exports
+// map (the example's package.json depends on it as file:../..). Installed
+// for a whole test: main.js resolves the preload once the app is ready.
+function hookModules(electron) {
   const load = Module._load;
-  Module._load = function (request, parent, isMain) {
+  const resolve = Module._resolveFilename;
+  Module._load = function (request, ...rest) {
     if (request === 'electron') return electron;
-    if (request === 'backend-warden') return load.call(this, ROOT, parent, isMain);
-    if (request === 'backend-warden/preload') return load.call(this, path.join(ROOT, PRELOAD), parent, isMain);
-    return load.call(this, request, parent, isMain);
+    return load.call(this, request, ...rest);
   };
-  try {
-    return fn();
-  } finally {
+  Module._resolveFilename = function (request, ...rest) {
+    if (request === 'backend-warden' || request.startsWith('backend-warden/')) return resolve.call(this, request, module, false);
+    return resolve.call(this, request, ...rest);
+  };
+  return () => {
     Module._load = load;
-  }
+    Module._resolveFilename = resolve;
+  };
 }
 
 function requireFresh(file) {
@@ -75,6 +76,7 @@ describe('examples/electron', function () {
   let electron;
   let main;
   let consoleMethods;
+  let restoreModules;
   const printed = [];
 
   // The example logs to the console; keep it out of the test report.
@@ -86,16 +88,20 @@ describe('examples/electron', function () {
     }
     userData = fs.mkdtempSync(path.join(os.tmpdir(), 'bw-example-'));
     electron = fakeElectronMain(userData);
-    main = withModules(electron, () => requireFresh(path.join(EXAMPLE, 'main.js')));
+    // Electron's app.exit(), which attachToApp calls after its timeout.
+    electron.app.exit = (code) => { electron.app.exitCode = code; };
+    restoreModules = hookModules(electron);
+    main = requireFresh(path.join(EXAMPLE, 'main.js'));
   });
 
   afterEach(async function () {
+    restoreModules();
     await main.backend.dispose();
     Object.assign(console, consoleMethods);
     fs.rmSync(userData, { recursive: true, force: true });
   });
 
-  it('main.js starts the backend on ready, preload.js exposes it, renderer.js shows it and drives it, quit stops it', async function () {
+  it('main.js starts the backend on ready, the sandboxed preload exposes it, renderer.js shows it and drives it, quit stops it', async function () {
     const { app, BrowserWindow, ipcMain } = electron;
     assert.strictEqual(main.backend.status().state, 'idle', 'nothing starts before app ready');
     app.ready();
@@ -106,6 +112,8 @@ describe('examples/electron', function () {
     const prefs = win.options.webPreferences;
     assert.strictEqual(prefs.contextIsolation, true);
     assert.strictEqual(prefs.nodeIntegration, false);
+    assert.strictEqual(prefs.sandbox, true);
+    assert.strictEqual(prefs.preload, require.resolve('backend-warden/sandboxed-preload'));
     assert.strictEqual(win.webContents.url, require('url').pathToFileURL(path.join(EXAMPLE, 'index.html')).href);
     assert.ok(fs.existsSync(path.join(userData, 'backend.pid')), 'the pid file is written');
 
@@ -113,10 +121,10 @@ describe('examples/electron', function () {
     const res = await httpGet(`${status.url}/api/hello`);
     assert.strictEqual(JSON.parse(res.body).hello, 'from the backend');
 
-    // The preload, in the window's renderer.
+    // The preload, as a sandbox: true renderer runs it (require('electron') only).
     const bridge = new FakeContextBridge();
     const renderer = new FakeIpcRenderer(ipcMain, win.webContents);
-    withModules({ contextBridge: bridge, ipcRenderer: renderer }, () => requireFresh(prefs.preload));
+    runSandboxedPreload(prefs.preload, { contextBridge: bridge, ipcRenderer: renderer });
     const api = bridge.world.backend;
     assert.ok(api, 'window.backend');
 
@@ -145,7 +153,7 @@ describe('examples/electron', function () {
     await waitFor(() => el('state').textContent === 'running', isWindows ? 60000 : 10000);
     const pid = main.backend.status().pid;
 
-    // Quitting: before-quit holds the quit, stops the backend gracefully, then quits.
+    // Quitting: attachToApp holds the quit, stops the backend gracefully, then quits.
     app.quit();
     assert.strictEqual(app.quitted, false, 'the first quit is held');
     await waitFor(() => app.quitted, isWindows ? 60000 : 10000);
@@ -163,7 +171,7 @@ describe('examples/electron', function () {
     const [win] = BrowserWindow.getAllWindows();
     win.webContents.url = 'https://example.com/';
     const bridge = new FakeContextBridge();
-    withModules({ contextBridge: bridge, ipcRenderer: new FakeIpcRenderer(ipcMain, win.webContents) }, () => requireFresh(path.join(EXAMPLE, 'preload.js')));
+    runSandboxedPreload(win.options.webPreferences.preload, { contextBridge: bridge, ipcRenderer: new FakeIpcRenderer(ipcMain, win.webContents) });
     const stopped = await bridge.world.backend.stop();
     assert.strictEqual(stopped.success, false);
     assert.strictEqual(stopped.error.code, 'ERR_BACKEND_WARDEN_UNTRUSTED_SENDER');

@@ -11,7 +11,9 @@ const { Backend, registerIpcHandlers } = require('..');
 const { FakeIpcMain, FakeWebContents, FakeBrowserWindow } = require('./fake-electron');
 const { fixture, isWindows, isWine, waitFor } = require('./helpers');
 
-const APP_URL = 'file:///opt/app/resources/app.asar/index.html';
+// A page of the app's own files: the default trusts files below the working
+// directory outside Electron (app.getAppPath() in Electron).
+const APP_URL = require('url').pathToFileURL(require('path').join(process.cwd(), 'app', 'index.html')).href;
 const METHODS = ['start', 'restart', 'stop', 'status', 'checkFirewall', 'getFirewallRule', 'getFirewallCommand'];
 
 function captureLogger() {
@@ -130,9 +132,12 @@ describe('registerIpcHandlers', function () {
       ['a dev server the app did not allow', { url: 'http://localhost:5173/' }],
       ['a frame that is gone', { url: APP_URL, frame: null }],
       ['a data: URL', { url: 'data:text/html,<script>1</script>' }],
+      // An HTML file dropped onto the window: file://, but not the app's.
+      ['a foreign file:// page', { url: require('url').pathToFileURL(require('path').join(require('path').parse(process.cwd()).root, 'foreign', 'dropped.html')).href }],
+      ['a file:// page beside the app directory', { url: require('url').pathToFileURL(`${process.cwd()}-evil${require('path').sep}index.html`).href }],
     ];
     for (const [title, sender] of cases) {
-      it(`rejects ${title} (by default only file:// is allowed), logs once, leaves the backend untouched`, async function () {
+      it(`rejects ${title} (by default only the app's own files), logs once, leaves the backend untouched`, async function () {
         const logger = captureLogger();
         dispose = registerIpcHandlers(ipcMain, backend, { logger });
         const statuses = [];
@@ -157,6 +162,33 @@ describe('registerIpcHandlers', function () {
         const r = await invoke(ipcMain, 'backend:status', { url });
         assert.strictEqual(r.error && r.error.code, 'ERR_BACKEND_WARDEN_UNTRUSTED_SENDER', url);
       }
+    });
+    it("trusts the app's own files by default, appPath or a file: URL entry names another directory, 'file://' any file", async function () {
+      const { pathToFileURL } = require('url');
+      const path = require('path');
+      const dir = path.join(path.parse(process.cwd()).root, 'opt', 'my app');
+      const inside = pathToFileURL(path.join(dir, 'resources', 'app.asar', 'index.html')).href;
+      const outside = pathToFileURL(path.join(dir, '..', 'other', 'index.html')).href;
+      const sneaky = `${pathToFileURL(dir).href}/../other/index.html`; // URL parsing resolves the ..
+      const check = async (options, url) => {
+        const ipc = new FakeIpcMain();
+        const off = registerIpcHandlers(ipc, backend, options);
+        try {
+          return (await invoke(ipc, 'backend:status', { url })).ok;
+        } finally {
+          off();
+        }
+      };
+      assert.strictEqual(await check({}, APP_URL), true);
+      assert.strictEqual(await check({}, inside), false);
+      assert.strictEqual(await check({ appPath: dir }, inside), true);
+      assert.strictEqual(await check({ appPath: dir }, outside), false);
+      assert.strictEqual(await check({ appPath: dir }, sneaky), false);
+      assert.strictEqual(await check({ appPath: dir }, APP_URL), false);
+      assert.strictEqual(await check({ allowedOrigins: [pathToFileURL(dir).href] }, inside), true);
+      assert.strictEqual(await check({ allowedOrigins: [pathToFileURL(dir).href] }, outside), false);
+      assert.strictEqual(await check({ allowedOrigins: ['file://'] }, outside), true);
+      assert.throws(() => registerIpcHandlers(new FakeIpcMain(), backend, { appPath: 'relative/dir' }), { code: 'ERR_INVALID_ARG_TYPE' });
     });
   });
 

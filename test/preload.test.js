@@ -13,7 +13,9 @@ const { exposeBackend, createBackendApi } = require('../lib/electron/preload');
 const { FakeIpcMain, FakeWebContents, FakeIpcRenderer, FakeContextBridge } = require('./fake-electron');
 const { fixture, isWindows, isWine, waitFor } = require('./helpers');
 
-const APP_URL = 'file:///opt/app/index.html';
+// A page of the app's own files: the default trusts files below the working
+// directory outside Electron (app.getAppPath() in Electron).
+const APP_URL = require('url').pathToFileURL(require('path').join(process.cwd(), 'app', 'index.html')).href;
 const API = ['start', 'restart', 'stop', 'status', 'checkFirewall', 'getFirewallRule', 'getFirewallCommand', 'onStatus'];
 const SOURCE = path.join(__dirname, '..', 'lib', 'electron', 'preload.js');
 

@@ -18,7 +18,9 @@ const { SyncIpcMain, SyncIpcRenderer, ElectronSession, runSandboxedPreload } = r
 const { fixture, isWindows, httpGet } = require('./helpers');
 
 const ROOT = path.join(__dirname, '..');
-const APP_URL = 'file:///opt/app/index.html';
+// A page of the app's own files: the default trusts files below the working
+// directory outside Electron (app.getAppPath() in Electron).
+const APP_URL = require('url').pathToFileURL(require('path').join(process.cwd(), 'app', 'index.html')).href;
 const API = ['start', 'restart', 'stop', 'status', 'checkFirewall', 'getFirewallRule', 'getFirewallCommand', 'onStatus'];
 
 function bridgeRegion(file) {

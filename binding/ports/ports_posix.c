@@ -25,6 +25,7 @@
 
 #include "os/procwatch.h"
 #include "ports/ports.h"
+#include "ports/sockaddr.h"
 #include "ports/ports_posix.h"
 
 /* --- addresses ----------------------------------------------------------- */
@@ -39,24 +40,6 @@ bool bw__inet_ntop(int family, const void* bytes, char* buf, size_t size) {
 
 uint32_t bw__if_index(const char* name) {
   return if_nametoindex(name);
-}
-
-static socklen_t to_sockaddr(const bw_addr* addr, int port, struct sockaddr_storage* ss) {
-  memset(ss, 0, sizeof(*ss));
-  if (addr->family == 4) {
-    struct sockaddr_in* sin = (struct sockaddr_in*)ss;
-    sin->sin_family = AF_INET;
-    sin->sin_port = htons((uint16_t)port);
-    memcpy(&sin->sin_addr, addr->bytes, 4);
-    return sizeof(*sin);
-  } else {
-    struct sockaddr_in6* sin6 = (struct sockaddr_in6*)ss;
-    sin6->sin6_family = AF_INET6;
-    sin6->sin6_port = htons((uint16_t)port);
-    sin6->sin6_scope_id = addr->scope_id;
-    memcpy(&sin6->sin6_addr, addr->bytes, 16);
-    return sizeof(*sin6);
-  }
 }
 
 /* A close-on-exec TCP socket: the waiter runs beside the JS thread, which
@@ -103,7 +86,7 @@ static bw_bind_error bind_error_kind(int e) {
 bool bw_port_probe(const bw_addr* addr, int port, bool optional, bw_probe_result* result,
                    int* bound_port, bw_error* err) {
   struct sockaddr_storage ss;
-  socklen_t len = to_sockaddr(addr, port, &ss);
+  socklen_t len = bw_to_sockaddr(addr, port, &ss);
   int fd, one = 1, zero = 0, e;
 
   *bound_port = 0;
@@ -139,8 +122,7 @@ bool bw_port_probe(const bw_addr* addr, int port, bool optional, bw_probe_result
       close(fd);
       return false;
     }
-    port = ntohs(ss.ss_family == AF_INET ? ((struct sockaddr_in*)&ss)->sin_port
-                                         : ((struct sockaddr_in6*)&ss)->sin6_port);
+    port = bw_sockaddr_port(&ss);
   }
   close(fd);
   *bound_port = port;
@@ -248,7 +230,7 @@ static bool soft_connect_error(int e) {
 static attempt_result attempt(struct bw_port_waiter* w, const bw_addr* addr, int64_t deadline,
                               bw_wait_status* status, bw_error* err) {
   struct sockaddr_storage ss;
-  socklen_t len = to_sockaddr(addr, w->req.port, &ss);
+  socklen_t len = bw_to_sockaddr(addr, w->req.port, &ss);
   int fd, e = 0, r;
   socklen_t elen = sizeof(e);
   /* Most attempts find nobody listening: ask the cheap way first and

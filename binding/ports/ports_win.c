@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "ports/ports.h"
+#include "ports/sockaddr.h"
 
 #ifndef CREATE_WAITABLE_TIMER_HIGH_RESOLUTION
 #define CREATE_WAITABLE_TIMER_HIGH_RESOLUTION 0x00000002 /* Windows 10 1803 */
@@ -33,24 +34,6 @@ bool bw__inet_ntop(int family, const void* bytes, char* buf, size_t size) {
 
 uint32_t bw__if_index(const char* name) {
   return if_nametoindex(name);
-}
-
-static int to_sockaddr(const bw_addr* addr, int port, struct sockaddr_storage* ss) {
-  memset(ss, 0, sizeof(*ss));
-  if (addr->family == 4) {
-    struct sockaddr_in* sin = (struct sockaddr_in*)ss;
-    sin->sin_family = AF_INET;
-    sin->sin_port = htons((u_short)port);
-    memcpy(&sin->sin_addr, addr->bytes, 4);
-    return (int)sizeof(*sin);
-  } else {
-    struct sockaddr_in6* sin6 = (struct sockaddr_in6*)ss;
-    sin6->sin6_family = AF_INET6;
-    sin6->sin6_port = htons((u_short)port);
-    sin6->sin6_scope_id = addr->scope_id;
-    memcpy(&sin6->sin6_addr, addr->bytes, 16);
-    return (int)sizeof(*sin6);
-  }
 }
 
 /* A TCP socket no child process inherits: the backend may be spawned (with
@@ -88,7 +71,7 @@ static bw_bind_error bind_error_kind(int e) {
 bool bw_port_probe(const bw_addr* addr, int port, bool optional, bw_probe_result* result,
                    int* bound_port, bw_error* err) {
   struct sockaddr_storage ss;
-  int len = to_sockaddr(addr, port, &ss), e;
+  int len = bw_to_sockaddr(addr, port, &ss), e;
   BOOL yes = TRUE;
   DWORD zero = 0;
   SOCKET s;
@@ -126,8 +109,7 @@ bool bw_port_probe(const bw_addr* addr, int port, bool optional, bw_probe_result
       closesocket(s);
       return false;
     }
-    port = ntohs(ss.ss_family == AF_INET ? ((struct sockaddr_in*)&ss)->sin_port
-                                         : ((struct sockaddr_in6*)&ss)->sin6_port);
+    port = bw_sockaddr_port(&ss);
   }
   closesocket(s);
   *bound_port = port;
@@ -207,7 +189,7 @@ static bool soft_connect_error(int e) {
 static attempt_result attempt(struct bw_port_waiter* w, const bw_addr* addr, DWORD wait_ms,
                               bw_wait_status* status, bw_error* err) {
   struct sockaddr_storage ss;
-  int len = to_sockaddr(addr, w->req.port, &ss), e = 0;
+  int len = bw_to_sockaddr(addr, w->req.port, &ss), e = 0;
   TCP_INITIAL_RTO_PARAMETERS rto;
   WSANETWORKEVENTS events;
   WSAEVENT ev;

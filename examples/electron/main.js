@@ -4,7 +4,7 @@
 
 const path = require('path');
 const { app, BrowserWindow, ipcMain } = require('electron');
-const { Backend, registerIpcHandlers } = require('backend-warden');
+const { Backend, attachToApp, registerIpcHandlers } = require('backend-warden');
 
 const backend = new Backend({
   // Electron's own binary runs server.js as plain Node. In a packaged app with
@@ -30,13 +30,13 @@ function createWindow() {
     width: 760,
     height: 560,
     webPreferences: {
-      preload: path.join(__dirname, 'preload.js'),
+      // The package's own preload: window.backend, with the sandbox on and no
+      // bundler (it requires only 'electron'). An app with a preload of its
+      // own keeps it and calls registerPreload(session.defaultSession).
+      preload: require.resolve('backend-warden/sandboxed-preload'),
       contextIsolation: true,
       nodeIntegration: false,
-      // Only so that preload.js can require('backend-warden/preload') from
-      // node_modules. A production app bundles its preload (or copies
-      // backend-warden/lib/electron/preload.js next to it) and keeps sandbox: true.
-      sandbox: false,
+      sandbox: true,
     },
   });
   win.loadFile(path.join(__dirname, 'index.html'));
@@ -53,25 +53,20 @@ async function startBackend() {
   }
 }
 
-// Electron does not wait for promises while quitting: hold the quit once,
-// stop the backend gracefully, then quit for real. stopOnExit (on by default)
-// still force-kills the tree if the app exits some other way.
-let stopped = false;
-function onBeforeQuit(event) {
-  if (stopped) return;
-  event.preventDefault();
-  backend.stop().finally(() => {
-    stopped = true;
-    if (disposeIpc) disposeIpc();
-    disposeIpc = null;
-    app.quit();
-  });
-}
+// Electron does not wait for promises while quitting: attachToApp holds the
+// first quit, stops the backend gracefully (at most 30 s, then app.exit()),
+// and force-kills it synchronously on will-quit, process exit and Windows
+// logoff/shutdown.
+attachToApp(app, backend);
+app.on('quit', () => {
+  if (disposeIpc) disposeIpc();
+  disposeIpc = null;
+});
 
 app.whenReady().then(() => {
   disposeIpc = registerIpcHandlers(ipcMain, backend, {
-    // The page is loaded from file://, the default allowed origin. With a dev
-    // server, add its origin: allowedOrigins: ['file://', 'http://localhost:5173'].
+    // Only the app's own files may call (the default). With a dev server, add
+    // its origin: allowedOrigins: ['http://localhost:5173'].
     windows: () => BrowserWindow.getAllWindows(),
   });
   createWindow();
@@ -80,8 +75,6 @@ app.whenReady().then(() => {
   });
   return startBackend();
 });
-
-app.on('before-quit', onBeforeQuit);
 
 app.on('window-all-closed', () => {
   if (process.platform !== 'darwin') app.quit();

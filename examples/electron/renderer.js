@@ -1,6 +1,7 @@
 'use strict';
 // Example renderer: shows window.backend's status live and wires the buttons.
-// No Node, no IPC here: only what preload.js exposed.
+// No Node, no IPC here: only window.backend, exposed by the package's
+// sandboxed preload (backend-warden/sandboxed-preload).
 
 const $ = (id) => document.getElementById(id);
 

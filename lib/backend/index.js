@@ -20,7 +20,7 @@ const {
   validateOptions, validateAbortSignal, validateString,
 } = require('../errors');
 
-const { spawnTree } = require('../tree');
+const { spawnTree, bootId } = require('../tree');
 const { findFreePort, portOwner, waitForPort } = require('../ports');
 const { checkFirewall, firewallRule, firewallCommand } = require('../firewall');
 
@@ -383,6 +383,7 @@ class Backend extends EventEmitter {
 
     const proc = spawnTree(o.command, args, {
       cwd: o.cwd, env, stdin: 'ignore', stdout: 'pipe', stderr: 'pipe', graceMs: o.stopTimeoutMs,
+      hostDeathGraceMs: o.hostDeathGraceMs,
     });
     const run = {
       proc,
@@ -677,7 +678,7 @@ class Backend extends EventEmitter {
   // --- pid file --------------------------------------------------------------------
 
   async _writePidFile(run) {
-    const record = { pid: run.pid, startTime: run.startTime, port: run.port, name: this._o.name, command: this._o.command, host: process.pid };
+    const record = { pid: run.pid, startTime: run.startTime, bootId: (await bootId()) || undefined, port: run.port, name: this._o.name, command: this._o.command, host: process.pid };
     try {
       await writePidFile(this._o.pidFile, record);
       run.pidFileWritten = true;

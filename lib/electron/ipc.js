@@ -12,6 +12,8 @@
 // `{ code, message }` object. Status pushes carry the status object as is.
 
 const { codedError, invalidArgType, invalidArgValue, outOfRange, validateOptions } = require('../errors');
+const path = require('path');
+const { fileURLToPath } = require('url');
 const { kLogger } = require('../backend');
 const { answerPreloadOptions } = require('./register-preload');
 
@@ -71,17 +73,71 @@ function originOf(url) {
   return u.host ? `${u.protocol}//${u.host}` : null;
 }
 
-function normalizeOrigins(value) {
-  if (value === undefined) return new Set(['file://']);
-  if (!Array.isArray(value)) throw invalidArgType('options.allowedOrigins', 'an instance of Array', value);
-  const out = new Set();
-  value.forEach((entry, i) => {
-    if (typeof entry !== 'string') throw invalidArgType(`options.allowedOrigins[${i}]`, 'of type string', entry);
-    const origin = entry === 'file://' ? entry : originOf(entry);
-    if (!origin) throw invalidArgValue(`options.allowedOrigins[${i}]`, entry, "must be an origin such as 'http://localhost:5173' or 'file://'");
-    out.add(origin);
-  });
-  return out;
+// The app's own files, when allowedOrigins is not given: Electron's
+// app.getAppPath() in an Electron main process, else the working directory.
+function defaultAppPath() {
+  if (process.versions.electron && process.type === 'browser') {
+    // eslint-disable-next-line global-require
+    const { app } = require('electron');
+    if (app && typeof app.getAppPath === 'function') return app.getAppPath();
+  }
+  return process.cwd();
+}
+
+function samePath(a, b) {
+  return process.platform === 'win32' ? a.toLowerCase() === b.toLowerCase() : a === b;
+}
+
+// Whether the file: URL names a file inside one of `dirs`.
+function fileInside(url, dirs) {
+  let file;
+  try {
+    file = path.resolve(fileURLToPath(url));
+  } catch {
+    return false;
+  }
+  return dirs.some((dir) => samePath(file, dir) || samePath(file.slice(0, dir.length + 1), dir.endsWith(path.sep) ? dir : dir + path.sep));
+}
+
+// allowedOrigins → trusted(url). Entries: an origin or URL reduced to its
+// origin ('http://localhost:5173', 'app://bundle'); 'file://' for any local
+// file; a file: URL with a path for the files below that directory. Absent:
+// the files below the app's directory (appPath).
+function normalizeOrigins(value, appPath) {
+  const origins = new Set();
+  const dirs = [];
+  if (value === undefined) {
+    dirs.push(path.resolve(appPath === undefined ? defaultAppPath() : appPath));
+  } else {
+    if (!Array.isArray(value)) throw invalidArgType('options.allowedOrigins', 'an instance of Array', value);
+    value.forEach((entry, i) => {
+      if (typeof entry !== 'string') throw invalidArgType(`options.allowedOrigins[${i}]`, 'of type string', entry);
+      if (entry === 'file://') {
+        origins.add(entry);
+        return;
+      }
+      if (/^file:\/\/./i.test(entry)) {
+        let dir;
+        try {
+          dir = path.resolve(fileURLToPath(entry));
+        } catch {
+          dir = null;
+        }
+        if (!dir) throw invalidArgValue(`options.allowedOrigins[${i}]`, entry, 'must be a file: URL of a directory');
+        dirs.push(dir);
+        return;
+      }
+      const origin = originOf(entry);
+      if (!origin) throw invalidArgValue(`options.allowedOrigins[${i}]`, entry, "must be an origin such as 'http://localhost:5173' or 'file://'");
+      origins.add(origin);
+    });
+  }
+  return (url) => {
+    const origin = typeof url === 'string' ? originOf(url) : null;
+    if (origin === null) return false;
+    if (origins.has(origin)) return true;
+    return origin === 'file://' && dirs.length > 0 && fileInside(url, dirs);
+  };
 }
 
 function normalizeLogger(value, backend) {
@@ -144,14 +200,17 @@ function registerIpcHandlers(ipcMain, backend, options) {
   checkBackend(backend);
   options = validateOptions(options);
   for (const key of Object.keys(options)) {
-    if (!['prefix', 'allowedOrigins', 'windows', 'logger'].includes(key)) {
+    if (!['prefix', 'allowedOrigins', 'appPath', 'windows', 'logger'].includes(key)) {
       throw invalidArgValue(`options.${key}`, options[key], 'is not a known option');
     }
   }
   const prefix = options.prefix === undefined ? 'backend' : options.prefix;
   if (typeof prefix !== 'string') throw invalidArgType('options.prefix', 'of type string', prefix);
   if (!PREFIX.test(prefix)) throw invalidArgValue('options.prefix', prefix, 'must be a letter followed by up to 63 letters, digits, _ . or -');
-  const allowed = normalizeOrigins(options.allowedOrigins);
+  if (options.appPath !== undefined && (typeof options.appPath !== 'string' || !path.isAbsolute(options.appPath))) {
+    throw invalidArgType('options.appPath', 'an absolute path (string)', options.appPath);
+  }
+  const trusted = normalizeOrigins(options.allowedOrigins, options.appPath);
   const windows = normalizeWindows(options.windows);
   const log = normalizeLogger(options.logger, backend);
 
@@ -177,7 +236,7 @@ function registerIpcHandlers(ipcMain, backend, options) {
     const frame = event && event.senderFrame;
     const url = frame && typeof frame.url === 'string' ? frame.url : null;
     const origin = url === null ? null : originOf(url);
-    if (origin === null || !allowed.has(origin)) {
+    if (origin === null || !trusted(url)) {
       throw codedError(Error, 'ERR_BACKEND_WARDEN_UNTRUSTED_SENDER',
         url === null ? 'The sending frame is gone or unknown' : `Origin ${origin || JSON.stringify(url)} may not control the backend`);
     }
@@ -215,7 +274,7 @@ function registerIpcHandlers(ipcMain, backend, options) {
       if (typeof wc.send !== 'function') continue;
       if (typeof wc.isDestroyed === 'function' && wc.isDestroyed()) continue;
       // A window that navigated away from the app gets nothing.
-      if (typeof wc.getURL === 'function' && !allowed.has(originOf(wc.getURL()))) continue;
+      if (typeof wc.getURL === 'function' && !trusted(wc.getURL())) continue;
       out.push(wc);
     }
     return out;

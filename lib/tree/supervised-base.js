@@ -7,7 +7,7 @@
 
 const { EventEmitter } = require('events');
 
-const EMPTY_RESULT = Object.freeze({ killed: Object.freeze([]), forced: false, survivors: Object.freeze([]) });
+const EMPTY_RESULT = Object.freeze({ killed: Object.freeze([]), forced: false, survivors: Object.freeze([]), complete: true });
 
 // An error like Node's own spawn errors: "spawn <command> <CODE>".
 function spawnError(code, command, { errno, detail } = {}) {
