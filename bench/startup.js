@@ -11,7 +11,7 @@
 
 const { spawnSync } = require('child_process');
 const path = require('path');
-const { median, printTable } = require('./util');
+const { median, runAsScript } = require('./util');
 
 const ROOT = path.join(__dirname, '..');
 
@@ -58,9 +58,4 @@ async function run({ quick = false } = {}) {
 
 module.exports = { run };
 
-if (require.main === module) {
-  run({ quick: process.argv.includes('--quick') }).then(printTable, (err) => {
-    console.error(err);
-    process.exit(1);
-  });
-}
+if (require.main === module) runAsScript(run);

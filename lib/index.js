@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 // Public exports of backend-warden; nothing else lives here.
 //

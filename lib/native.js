@@ -6,7 +6,8 @@
 // a checkout after the code changed). Inside an Electron app packed with asar, the
 // .node file (and the supervisor) must live in app.asar.unpacked: the paths
 // are rewritten to point there. On failure one error lists every path tried,
-// the last load error and the command that fixes it.
+// the last load error and the command that fixes it. What the binding
+// exports, and what this file does, are declared in ./native.d.ts.
 
 const fs = require('fs');
 const path = require('path');
@@ -96,4 +97,4 @@ function binding() {
   return cached;
 }
 
-module.exports = { binding, loadFrom, candidates, unpacked, packageRoot };
+module.exports = { binding, loadFrom, candidates, unpacked };

@@ -12,7 +12,7 @@ const path = require('path');
 const { spawn, spawnSync } = require('child_process');
 
 const { Backend, processInfo } = require('..');
-const { isWindows, isWine, fixture, waitFor, httpGet } = require('./helpers');
+const { isWindows, isWine, fixture, waitFor, httpGet, zombie } = require('./helpers');
 
 const SERVER = fixture('backend-server.js');
 // Windows has no SIGTERM: a console backend gets no polite stop unless it
@@ -33,17 +33,6 @@ function captureLogger() {
   const logger = { lines };
   for (const level of ['debug', 'info', 'warn', 'error']) logger[level] = (...a) => lines.push(`${level}: ${a.join(' ')}`);
   return logger;
-}
-
-// A zombie has exited; it only waits for its parent (or init) to reap it.
-function zombie(pid) {
-  if (process.platform !== 'linux') return false;
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return /^[ZX]/.test(stat.slice(stat.lastIndexOf(')') + 2));
-  } catch {
-    return true;
-  }
 }
 
 // Pids the fixture processes recorded in `dir` that are still alive.

@@ -92,6 +92,20 @@ module.exports.markedProcesses = markedProcesses;
 module.exports.markerEnv = markerEnv;
 module.exports.pidAlive = pidAlive;
 
+// A zombie has exited; it only waits for its parent (or init) to reap it.
+// Linux only (false elsewhere); a PID with no /proc entry counts as one.
+function zombie(pid) {
+  if (process.platform !== 'linux') return false;
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return /^[ZX]/.test(stat.slice(stat.lastIndexOf(')') + 2));
+  } catch {
+    return true;
+  }
+}
+
+module.exports.zombie = zombie;
+
 // GET url → { status, body }. (Not fetch: undici cannot connect under Wine.)
 function httpGet(url) {
   return new Promise((resolve, reject) => {

@@ -218,11 +218,19 @@ describe('process trees', function () {
       await assert.rejects(warden.killTree(12345, { graceMs: -1 }), { code: 'ERR_OUT_OF_RANGE' });
       await assert.rejects(warden.killTree(12345, { graceMs: '5' }), { code: 'ERR_INVALID_ARG_TYPE' });
       await assert.rejects(warden.killTree(12345, 'SIGTERM'), { code: 'ERR_INVALID_ARG_TYPE' });
-      if (!isWindows) await assert.rejects(warden.killTree(12345, { signal: 'SIGNOPE' }), { code: 'ERR_INVALID_ARG_VALUE' });
+      await assert.rejects(warden.killTree(12345, { signal: 'SIGNOPE' }), { code: 'ERR_INVALID_ARG_VALUE' });
       await assert.rejects(warden.killTree(12345, { startTime: 'x' }), { code: 'ERR_INVALID_ARG_TYPE' });
       assert.throws(() => binding().killTree(12345, 'x', 0, null), { code: 'ERR_INVALID_ARG_TYPE' });
       assert.throws(() => binding().killTree(12345, 15, -1, null), { code: 'ERR_OUT_OF_RANGE' });
       assert.throws(() => binding().killTree(12345, 15, 0, 'x'), { code: 'ERR_INVALID_ARG_TYPE' });
+    });
+
+    // Windows has no signals, but a signal name is checked there as on POSIX.
+    it('rejects an unknown signal on every OS (killTree and killTreeSync)', async function () {
+      assert.throws(() => warden.killTreeSync(12345, { signal: 'SIGBOGUS' }), { code: 'ERR_INVALID_ARG_VALUE' });
+      await assert.rejects(warden.killTree(12345, { signal: 'SIGBOGUS' }), { code: 'ERR_INVALID_ARG_VALUE' });
+      await assert.rejects(warden.killTree(12345, { signal: 12345 }), { code: 'ERR_INVALID_ARG_VALUE' });
+      await assert.rejects(warden.killTree(12345, { signal: {} }), { code: 'ERR_INVALID_ARG_TYPE' });
     });
   });
 

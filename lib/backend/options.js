@@ -5,10 +5,11 @@
 
 const net = require('net');
 const path = require('path');
+const { invalidArgType, invalidArgValue, outOfRange } = require('../errors');
 const {
-  invalidArgType, invalidArgValue, outOfRange,
-  validateInteger, validateString, validateBoolean, validateOptions,
-} = require('../errors');
+  validateInteger, validateString, validateBoolean, validateObject, validateOptions, validateKeys,
+  validatePort, validateEnv, validateLogger,
+} = require('../validate');
 
 const MAX_TIMEOUT = 2 ** 31 - 1; // what setTimeout accepts
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -30,35 +31,22 @@ function timeout(value, name, fallback) {
   return validateInteger(value, name, 0, MAX_TIMEOUT);
 }
 
-function plainObject(value, name) {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw invalidArgType(name, 'of type object', value);
-  }
-  return value;
-}
-
-function port(value, name, min = 0) {
-  return validateInteger(value, name, min, 65535);
-}
-
 function normalizePort(value) {
   if (value === false) return false;
   if (value === undefined || value === null) return { preferred: 0, range: undefined };
-  if (typeof value === 'number') return { preferred: port(value, 'options.port'), range: undefined };
+  if (typeof value === 'number') return { preferred: validatePort(value, 'options.port', 0), range: undefined };
   if (typeof value !== 'object' || Array.isArray(value)) {
     throw invalidArgType('options.port', 'a number, false or an object { preferred, range }', value);
   }
-  for (const key of Object.keys(value)) {
-    if (key !== 'preferred' && key !== 'range') throw invalidArgValue(`options.port.${key}`, value[key], 'is not a known option');
-  }
-  const preferred = value.preferred === undefined ? 0 : port(value.preferred, 'options.port.preferred');
+  validateKeys(value, ['preferred', 'range'], 'options.port');
+  const preferred = value.preferred === undefined ? 0 : validatePort(value.preferred, 'options.port.preferred', 0);
   let range;
   if (value.range !== undefined) {
     if (!Array.isArray(value.range) || value.range.length !== 2) {
       throw invalidArgType('options.port.range', 'an array [min, max]', value.range);
     }
-    const min = port(value.range[0], 'options.port.range[0]', 1);
-    const max = port(value.range[1], 'options.port.range[1]', 1);
+    const min = validatePort(value.range[0], 'options.port.range[0]');
+    const max = validatePort(value.range[1], 'options.port.range[1]');
     if (min > max) throw outOfRange('options.port.range[1]', `>= ${min} (range[0])`, max);
     if (preferred !== 0 && (preferred < min || preferred > max)) {
       throw outOfRange('options.port.preferred', `within options.port.range [${min}, ${max}]`, preferred);
@@ -73,12 +61,8 @@ function normalizeReadiness(value, portSpec, defaultTimeout) {
     return portSpec === false ? false : { tcp: true, path: undefined, timeoutMs: defaultTimeout };
   }
   if (value === false) return false;
-  plainObject(value, 'options.readiness');
-  for (const key of Object.keys(value)) {
-    if (key !== 'path' && key !== 'tcp' && key !== 'timeoutMs') {
-      throw invalidArgValue(`options.readiness.${key}`, value[key], 'is not a known option');
-    }
-  }
+  validateObject(value, 'options.readiness');
+  validateKeys(value, ['path', 'tcp', 'timeoutMs'], 'options.readiness');
   const timeoutMs = timeout(value.timeoutMs, 'options.readiness.timeoutMs', defaultTimeout);
   if (value.path !== undefined) {
     validateString(value.path, 'options.readiness.path', { maxLength: 2048 });
@@ -95,12 +79,8 @@ function normalizeReadiness(value, portSpec, defaultTimeout) {
 
 function normalizeShutdown(value) {
   if (value === undefined || value === false) return false;
-  plainObject(value, 'options.shutdown');
-  for (const key of Object.keys(value)) {
-    if (key !== 'path' && key !== 'method' && key !== 'timeoutMs') {
-      throw invalidArgValue(`options.shutdown.${key}`, value[key], 'is not a known option');
-    }
-  }
+  validateObject(value, 'options.shutdown');
+  validateKeys(value, ['path', 'method', 'timeoutMs'], 'options.shutdown');
   validateString(value.path, 'options.shutdown.path', { maxLength: 2048 });
   if (!value.path.startsWith('/')) throw invalidArgValue('options.shutdown.path', value.path, "must start with '/'");
   const method = value.method === undefined ? 'POST' : validateString(value.method, 'options.shutdown.method', { maxLength: 32 });
@@ -111,11 +91,9 @@ function normalizeShutdown(value) {
 function normalizeRestart(value) {
   if (value === false) return false;
   if (value === undefined || value === true) return { ...RESTART_DEFAULTS };
-  plainObject(value, 'options.restart');
+  validateObject(value, 'options.restart');
+  validateKeys(value, Object.keys(RESTART_DEFAULTS), 'options.restart');
   const out = { ...RESTART_DEFAULTS };
-  for (const key of Object.keys(value)) {
-    if (!(key in RESTART_DEFAULTS)) throw invalidArgValue(`options.restart.${key}`, value[key], 'is not a known option');
-  }
   if (value.maxRestarts !== undefined) out.maxRestarts = validateInteger(value.maxRestarts, 'options.restart.maxRestarts', 0, 1000);
   out.windowMs = timeout(value.windowMs, 'options.restart.windowMs', out.windowMs);
   out.backoffMs = timeout(value.backoffMs, 'options.restart.backoffMs', out.backoffMs);
@@ -126,48 +104,10 @@ function normalizeRestart(value) {
   return out;
 }
 
-function normalizeEnv(value) {
-  if (value === undefined) return {};
-  plainObject(value, 'options.env');
-  const env = {};
-  for (const [key, v] of Object.entries(value)) {
-    if (key.length === 0 || key.includes('=') || key.includes('\0')) {
-      throw invalidArgValue(`options.env`, key, 'has a variable name that is empty or contains "=" or a null byte');
-    }
-    if (v === undefined || v === null) env[key] = undefined; // removes an inherited variable
-    else if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') {
-      env[key] = validateString(String(v), `options.env.${key}`, { allowEmpty: true });
-    } else throw invalidArgType(`options.env.${key}`, 'of type string, number or boolean', v);
-  }
-  return env;
-}
-
-const LOG_LEVELS = ['debug', 'info', 'warn', 'error'];
-const noop = () => {};
-
-function normalizeLogger(value) {
-  const out = {};
-  if (value === undefined || value === null || value === false) {
-    for (const level of LOG_LEVELS) out[level] = noop;
-    return out;
-  }
-  if (typeof value !== 'object') throw invalidArgType('options.logger', 'a console-like object', value);
-  for (const level of LOG_LEVELS) {
-    const fn = value[level];
-    if (fn === undefined) out[level] = typeof value.log === 'function' ? value.log.bind(value) : noop;
-    else if (typeof fn !== 'function') throw invalidArgType(`options.logger.${level}`, 'of type function', fn);
-    else out[level] = fn.bind(value);
-  }
-  return out;
-}
-
 // → a frozen, complete configuration.
 function normalizeOptions(options) {
   if (options === undefined) throw invalidArgType('options', 'of type object', options);
-  validateOptions(options);
-  for (const key of Object.keys(options)) {
-    if (!OPTIONS.has(key)) throw invalidArgValue(`options.${key}`, options[key], 'is not a known option');
-  }
+  validateKeys(validateOptions(options), OPTIONS);
 
   const command = validateString(options.command, 'options.command', { maxLength: 32767 });
   if (!isAbsolute(command)) {
@@ -214,7 +154,7 @@ function normalizeOptions(options) {
     command,
     args: Object.freeze(args),
     cwd,
-    env: Object.freeze(normalizeEnv(options.env)),
+    env: Object.freeze(options.env === undefined ? {} : validateEnv(options.env)),
     name,
     host,
     port: portSpec,
@@ -229,8 +169,8 @@ function normalizeOptions(options) {
     restart: normalizeRestart(options.restart),
     pidFile,
     stopOnExit: options.stopOnExit === undefined ? true : validateBoolean(options.stopOnExit, 'options.stopOnExit'),
-    logger: normalizeLogger(options.logger),
+    logger: validateLogger(options.logger),
   });
 }
 
-module.exports = { normalizeOptions, RESTART_DEFAULTS };
+module.exports = { normalizeOptions };

@@ -1,7 +1,8 @@
+// @ts-check
 'use strict';
 // SupervisedProcess on Windows: the backend is created suspended, put into
 // its own job object (kill on close, no breakaway) and resumed
-// (binding/job_win.c), so it and every descendant die with the host. stdio
+// (binding/job/job_win.c), so it and every descendant die with the host. stdio
 // reaches JS through named pipes that Node serves with `net`. Stop is
 // WM_CLOSE / Ctrl+Break, a wait on the job itself, then TerminateJobObject;
 // "all gone" is the job's active-process count reaching zero.
@@ -13,7 +14,12 @@ const path = require('path');
 const { PassThrough } = require('stream');
 
 const { binding } = require('../native');
-const { SupervisedBase, spawnError, EMPTY_RESULT } = require('./supervised-base');
+
+// The binding with its Windows-only job functions.
+const win = () => /** @type {import('../native').WinBinding} */ (binding());
+const { withTimeout } = require('../abort');
+const { SupervisedBase, spawnError } = require('./supervised-base');
+const { commandLine } = require('./win-cmdline');
 
 const FORCED_EXIT_CODE = 1;
 
@@ -39,27 +45,6 @@ function resolveProgram(command, cwd, env) {
     if (f) return f;
   }
   return null;
-}
-
-// One argument quoted for CommandLineToArgvW / the MSVC runtime (the rules
-// libuv's quote_cmd_arg follows).
-function quoteArg(arg) {
-  if (arg === '') return '""';
-  if (!/[\s"]/.test(arg)) return arg;
-  let out = '"';
-  let backslashes = 0;
-  for (const ch of arg) {
-    if (ch === '\\') {
-      backslashes++;
-    } else if (ch === '"') {
-      out += '\\'.repeat(backslashes * 2 + 1) + '"';
-      backslashes = 0;
-    } else {
-      out += '\\'.repeat(backslashes) + ch;
-      backslashes = 0;
-    }
-  }
-  return `${out}${'\\'.repeat(backslashes * 2)}"`;
 }
 
 // Windows wants the environment block sorted, case-insensitively.
@@ -119,9 +104,12 @@ class SupervisedProcess extends SupervisedBase {
     const s0 = stdioArg(opts.stdin, 'in');
     const s1 = stdioArg(opts.stdout, 'out');
     const s2 = stdioArg(opts.stderr, 'out');
-    this.stdin = s0 && s0 !== true ? s0.stream : null;
-    this.stdout = s1 && s1 !== true ? s1.stream : null;
-    this.stderr = s2 && s2 !== true ? s2.stream : null;
+    // A pipe, or what jobSpawn takes for the others (null: NUL, true: inherit).
+    const piped = (s) => (s === null || s === true ? null : s);
+    this.stdin = piped(s0) && piped(s0).stream;
+    this.stdout = piped(s1) && piped(s1).stream;
+    this.stderr = piped(s2) && piped(s2).stream;
+    const arg = (s) => (s === null || s === true ? s : s.name);
 
     const fail = (err) => {
       for (const p of pipes) {
@@ -135,11 +123,11 @@ class SupervisedProcess extends SupervisedBase {
       fail(spawnError('ENOENT', command));
       return;
     }
-    const cmdline = [program, ...args].map(quoteArg).join(' ');
+    const cmdline = commandLine(program, args);
     let spawned;
     try {
-      spawned = binding().jobSpawn(program, cmdline, opts.cwd ?? null, envBlock(opts.env),
-        s0 && s0 !== true ? s0.name : s0, s1 && s1 !== true ? s1.name : s1, s2 && s2 !== true ? s2.name : s2,
+      spawned = win().jobSpawn(program, cmdline, opts.cwd ?? null, envBlock(opts.env),
+        arg(s0), arg(s1), arg(s2),
         (event, code) => this._onEvent(event, code));
     } catch (err) {
       fail(spawnError(err.code || 'UNKNOWN', command, { detail: err.message }));
@@ -160,7 +148,7 @@ class SupervisedProcess extends SupervisedBase {
       return;
     }
     // The job is empty: the whole tree is gone. Let the pipes drain first.
-    binding().jobClose(this._handle);
+    win().jobClose(this._handle);
     const ends = this._pipes.map((p) => (p.stream === this.stdin ? Promise.resolve() : p.done()));
     Promise.all(ends).then(() => {
       if (this.stdin) this.stdin.end();
@@ -172,7 +160,7 @@ class SupervisedProcess extends SupervisedBase {
   // parent links (Wine's job list can come back incomplete).
   async _members() {
     if (this._closed || !this._handle) return;
-    for (const pid of binding().jobPids(this._handle)) if (pid > 0) this._seen.add(pid);
+    for (const pid of win().jobPids(this._handle)) if (pid > 0) this._seen.add(pid);
     const tree = await binding().listTree(this.pid, this.startTime).catch(() => []);
     for (const p of tree) this._seen.add(p.pid);
   }
@@ -182,16 +170,13 @@ class SupervisedProcess extends SupervisedBase {
     await this._members();
     let forced = true;
     if (graceMs > 0) {
-      binding().jobAskToStop(this._handle);
-      let timer;
-      const expired = new Promise((resolve) => { timer = setTimeout(resolve, graceMs, 'timeout'); });
-      forced = (await Promise.race([this.exited.then(() => 'closed'), expired])) === 'timeout';
-      clearTimeout(timer);
+      win().jobAskToStop(this._handle);
+      forced = await withTimeout(this.exited.then(() => false), graceMs, () => true);
     }
     if (forced && !this._closed) {
       await this._members();
       this._forced = true;
-      binding().jobTerminate(this._handle, FORCED_EXIT_CODE);
+      win().jobTerminate(this._handle, FORCED_EXIT_CODE);
     }
     await this.exited;
     this._closeResult = { killed: [...this._seen], forced, survivors: [] };
@@ -204,9 +189,9 @@ class SupervisedProcess extends SupervisedBase {
     if (this._closed || !this._handle) return;
     this.killed = true;
     this._forced = true;
-    binding().jobTerminate(this._handle, FORCED_EXIT_CODE);
-    binding().jobWaitRoot(this._handle, 1000);
+    win().jobTerminate(this._handle, FORCED_EXIT_CODE);
+    win().jobWaitRoot(this._handle, 1000);
   }
 }
 
-module.exports = { SupervisedProcess, quoteArg, EMPTY_RESULT };
+module.exports = { SupervisedProcess };
