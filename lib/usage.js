@@ -5,7 +5,8 @@
 // over the wall-clock interval since the sampler's previous call.
 
 const { binding } = require('./native');
-const { validateOptions, validatePid, invalidArgType } = require('./errors');
+const { invalidArgType } = require('./errors');
+const { validateOptions, validatePid } = require('./validate');
 
 // cpuPercent is the tree's CPU time over wall time, like top and pm2: 100
 // is one core busy, so a busy tree on a 4-core machine can reach 400.

@@ -13,12 +13,6 @@ const { Backend, treeUsage } = require('..');
 const { isWindows, isWine, fixture, waitFor, httpGet, pidAlive } = require('./helpers');
 
 const SERVER = fixture('observe-backend.js');
-// The Backend options (health, logs, limits, readiness.stdout, usage())
-// are wired into lib/backend/ once its split (#11) has landed; until then
-// these tests are held back, saying so.
-const WIRED = typeof Backend.prototype.usage === 'function';
-const describeWired = WIRED ? describe : describe.skip;
-const HELD = WIRED ? '' : ' (skipped: Backend wiring waits for the lib/backend split of #11)';
 
 function tmpDir() {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'bw-observe-'));
@@ -35,7 +29,7 @@ afterEach(async () => {
   for (const b of backends.splice(0)) await b.stop().catch(() => {});
 });
 
-describeWired(`observe: options are validated up front${HELD}`, () => {
+describe('observe: options are validated up front', () => {
   const base = { command: process.execPath, args: [SERVER] };
   const cases = [
     [{ health: 5 }, 'ERR_INVALID_ARG_TYPE'],
@@ -58,7 +52,7 @@ describeWired(`observe: options are validated up front${HELD}`, () => {
   }
 });
 
-describeWired(`observe: usage${HELD}`, function () {
+describe('observe: usage', function () {
   this.timeout(30000);
 
   it('treeUsage(pid) sums the whole tree natively; cpuPercent is over the interval since the previous call', async () => {
@@ -104,7 +98,7 @@ describeWired(`observe: usage${HELD}`, function () {
   });
 });
 
-describeWired(`observe: liveness${HELD}`, function () {
+describe('observe: liveness', function () {
   this.timeout(60000);
 
   it('a hung backend (SIGSTOP) is restarted after `failures` failed probes (skipped on Windows: no SIGSTOP)', async function () {
@@ -179,7 +173,7 @@ describeWired(`observe: liveness${HELD}`, function () {
   });
 });
 
-describeWired(`observe: memory limit${HELD}`, function () {
+describe('observe: memory limit', function () {
   this.timeout(60000);
 
   it('exceeding limits.memoryBytes emits limit and restarts, with the figure in lastExit (skipped on Windows: the job object enforces it there)', async function () {
@@ -203,7 +197,7 @@ describeWired(`observe: memory limit${HELD}`, function () {
   });
 });
 
-describeWired(`observe: logs${HELD}`, function () {
+describe('observe: logs', function () {
   this.timeout(30000);
 
   it('writes stdout and stderr lines with timestamps to <dir>/<name>.log, closed on stop', async () => {
@@ -241,7 +235,7 @@ describeWired(`observe: logs${HELD}`, function () {
   });
 });
 
-describeWired(`observe: readiness from output${HELD}`, function () {
+describe('observe: readiness from output', function () {
   this.timeout(30000);
   const LINE = /Now listening on: (http:\/\/127\.0\.0\.1:\d+)/;
 

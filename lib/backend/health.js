@@ -9,9 +9,8 @@
 
 const EventEmitter = require('events');
 const net = require('net');
-const {
-  invalidArgValue, invalidArgType, validateInteger, validateString, validateBoolean, systemError, abortError,
-} = require('../errors');
+const { invalidArgValue, invalidArgType, systemError, abortError } = require('../errors');
+const { validateInteger, validateString, validateBoolean } = require('../validate');
 const { request, connectHost } = require('./http');
 
 const KNOWN = ['path', 'tcp', 'intervalMs', 'timeoutMs', 'failures', 'startPeriodMs'];

@@ -10,9 +10,8 @@
 
 const fs = require('fs');
 const path = require('path');
-const {
-  invalidArgValue, invalidArgType, outOfRange, validateInteger, validateString, systemError,
-} = require('../errors');
+const { invalidArgValue, invalidArgType, outOfRange, systemError } = require('../errors');
+const { validateInteger, validateString } = require('../validate');
 
 const KNOWN = ['dir', 'maxBytes', 'files'];
 const DEFAULT_MAX_BYTES = 10 * 1024 * 1024;

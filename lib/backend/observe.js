@@ -10,7 +10,8 @@ const { HealthMonitor, normalizeHealth } = require('./health');
 const { UsageSampler } = require('../usage');
 const { waitForOutput } = require('./readiness-output');
 const { urlOf } = require('./http');
-const { invalidArgType, invalidArgValue, validateInteger, codedError } = require('../errors');
+const { invalidArgType, invalidArgValue, codedError } = require('../errors');
+const { validateInteger } = require('../validate');
 
 const LIMIT_KEYS = ['memoryBytes', 'intervalMs'];
 const SETTLE_MS = 2000; // how long to wait for a dead backend's last output
@@ -73,19 +74,35 @@ class Observer {
     return Boolean(r && r.stdout && r.stdout.captures > 0 && p && p.preferred === 0 && !p.range);
   }
 
-  // Every whole line of the run's output.
-  line(run, stream, line) {
-    if (this._file) this._file.write(stream, line);
-    if (stream === 'stdout' && run.lineListeners) for (const fn of run.lineListeners) fn(line);
+  // A new Run (an EventEmitter of 'stdout' and 'stderr' lines): its lines
+  // go to the log file, and stdout to readiness { stdout } waiters.
+  attach(run) {
+    run.stdoutSeen = [];
+    run.lineListeners = new Set();
+    run.on('stdout', (line) => {
+      if (this._file) this._file.write('stdout', line);
+      run.stdoutSeen.push(line);
+      if (run.stdoutSeen.length > 20) run.stdoutSeen.shift();
+      for (const fn of run.lineListeners) fn(line);
+    });
+    run.on('stderr', (line) => {
+      if (this._file) this._file.write('stderr', line);
+    });
+  }
+
+  // The run's root exited: no more probes; a healed run's exit record says
+  // why (reason and figures).
+  exited(run, exit) {
+    this.halt(run);
+    if (run.heal) Object.assign(exit, run.heal);
   }
 
   // readiness { stdout }: resolves at the first matching line (the lines
   // already seen first); a capture sets the run's port and URL.
   async waitForLine(run, stdout, deadline, signal) {
-    if (!run.lineListeners) run.lineListeners = new Set();
     const { address } = await waitForOutput({
       stdout, deadline, signal,
-      earlier: run.stdout ? run.stdout.tail() : [],
+      earlier: run.stdoutSeen.slice(),
       subscribe: (fn) => {
         run.lineListeners.add(fn);
         return () => run.lineListeners.delete(fn);
