@@ -13,6 +13,7 @@ const EXPORTS = {
   './tree': ['processInfo', 'listTree', 'killTree', 'killTreeSync', 'spawnTree'],
   './ports': ['findFreePort', 'isPortFree', 'waitForPort', 'portOwner'],
   './firewall': ['checkFirewall', 'firewallRule', 'firewallCommand'],
+  './usage': ['treeUsage'],
   './errors': ['isBackendError'],
   './backend': ['Backend'],
   './electron/ipc': ['registerIpcHandlers'],

@@ -46,15 +46,15 @@ describe('package', function () {
     if (work) fs.rmSync(work, { recursive: true, force: true });
   });
 
-  it('holds lib/, binding/, the prebuilds, CMakeLists.txt, index.d.ts and the README — no tests, benches or build folders', function () {
+  it('holds lib/, binding/, bin/, the prebuilds, CMakeLists.txt, index.d.ts and the README — no tests, benches or build folders', function () {
     const expected = [...EXPECTED];
     for (const tag of TARGETS) {
       const unix = !tag.startsWith('win32');
       assert.ok(files.includes(`prebuilds/${tag}/backend_warden.node`), `no ${tag} addon in the tarball`);
       if (unix) assert.ok(files.includes(`prebuilds/${tag}/backend_warden_supervisor`), `no ${tag} supervisor in the tarball`);
     }
-    // Every file below lib/, binding/ and prebuilds/, whatever their folders.
-    for (const dir of ['lib', 'binding', 'prebuilds']) {
+    // Every file below lib/, binding/, bin/ and prebuilds/, whatever their folders.
+    for (const dir of ['lib', 'binding', 'bin', 'prebuilds']) {
       for (const f of fs.readdirSync(path.join(root, dir), { recursive: true })) {
         if (fs.statSync(path.join(root, dir, f)).isFile()) expected.push(`${dir}/${f.split(path.sep).join('/')}`);
       }
