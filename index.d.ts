@@ -398,6 +398,49 @@ export interface PortOwnerOptions {
  * found). Runs off the JavaScript thread.
  */
 export function portOwner(port: number, options?: PortOwnerOptions): Promise<PortOwner | null>;
+// --- Usage ---
+
+/** One process of a tree and what it uses. */
+export interface ProcessUsage {
+  pid: number;
+  /** Its parent's PID. */
+  ppid: number;
+  /** Linux: the 15-character `comm`; Windows: the image file name; macOS: the process name. */
+  name: string;
+  /** CPU time (user + system) the process itself used since it started, in ms. */
+  cpuMs: number;
+  /** Resident memory (Windows: working set), in bytes; 0 when the process may not be inspected. */
+  rssBytes: number;
+}
+
+/** What a whole process tree uses, sampled natively off the JavaScript thread. */
+export interface TreeUsage {
+  /** Live processes in the tree, the root included. */
+  processes: number;
+  /** Sum of the members' CPU time, in ms. */
+  cpuMs: number;
+  /**
+   * CPU use of the tree over the interval since the previous call for the same tree (first call:
+   * since the root started). 100 is one core busy, so a busy tree can exceed 100.
+   */
+  cpuPercent: number;
+  /** Sum of the members' resident memory, in bytes. */
+  rssBytes: number;
+  /** Root first, then breadth-first. */
+  members: ProcessUsage[];
+}
+
+export interface TreeUsageOptions {
+  /** Identity of `pid` (`processInfo(pid).startTime`): rejects `ESRCH` if the PID now names another process. */
+  startTime?: number | null;
+}
+
+/**
+ * CPU and memory of the tree rooted at `pid`: Linux from `/proc` in one pass, macOS from libproc,
+ * Windows from per-process counters. Rejects `ESRCH` when no such process exists.
+ */
+export function treeUsage(pid: number, options?: TreeUsageOptions): Promise<TreeUsage>;
+
 // --- Firewall ---
 
 
@@ -502,6 +545,67 @@ export interface BackendTcpReadiness {
   timeoutMs?: number;
 }
 
+/**
+ * Ready when a stdout line matches `stdout`; with `path` or `tcp: true` as well, both must hold.
+ * A capture group that holds a port (`(\d+)`) or an `http(s)://` URL sets the backend's port and
+ * URL; with `port: 0` the backend then picks its own port (no choose-then-bind race).
+ */
+export interface BackendOutputReadiness {
+  /** Matched against each whole stdout line; no `g` or `y` flag. */
+  stdout: RegExp;
+  /** Also wait for `GET path` to answer 2xx. */
+  path?: string;
+  /** Also wait for a TCP connect to the port. */
+  tcp?: boolean;
+  /** Overrides {@link BackendOptions.timeoutMs}. */
+  timeoutMs?: number;
+}
+
+/** Liveness probing of a running backend: restarted after `failures` failed probes in a row. */
+export type BackendHealthOptions = ({ path: string; tcp?: false } | { tcp: true; path?: undefined }) & {
+  /** Between probe starts, in ms; default 5000. Probes never overlap. */
+  intervalMs?: number;
+  /** A probe slower than this fails; default 2000. */
+  timeoutMs?: number;
+  /** Consecutive failures before `unhealthy` and a restart; default 3. */
+  failures?: number;
+  /** Failures in this period after ready do not count until the first success; default 0. */
+  startPeriodMs?: number;
+};
+
+/** Rotating log files of the backend's stdout and stderr lines. */
+export interface BackendLogOptions {
+  /** Directory, created when missing (`start()` fails with `EACCES`/`ENOENT`/`ENOTDIR` naming it). */
+  dir: string;
+  /** Size at which `<name>.log` is rotated; default 10 MiB. */
+  maxBytes?: number;
+  /** Rotated files kept (`<name>.log.1` … `.N`); default 5. */
+  files?: number;
+}
+
+/** Resource limits of the backend's whole tree. */
+export interface BackendLimits {
+  /** Resident memory of the tree; exceeding it emits `limit` and restarts the backend. */
+  memoryBytes: number;
+  /** How often the tree is sampled, in ms; default 5000. */
+  intervalMs?: number;
+}
+
+export interface BackendUnhealthyEvent {
+  pid: number;
+  failures: number;
+  /** The last answer (`'HTTP 503'`) or error code (`'ETIMEDOUT'`, `'ECONNREFUSED'`). */
+  last: string;
+}
+
+export interface BackendLimitEvent {
+  pid: number;
+  /** The limit. */
+  memoryBytes: number;
+  /** What the tree used when it was sampled. */
+  rssBytes: number;
+}
+
 /** The HTTP request a stop tries first, before any signal. */
 export interface BackendShutdownRequest {
   /** Path starting with `/`, e.g. `'/shutdown'`. */
@@ -543,7 +647,7 @@ export interface BackendOptions {
   /** Environment variable that carries the port; default `'PORT'`; `false` = none. */
   portEnv?: string | false;
   /** Default `{ tcp: true }` with a port, `false` without: ready once spawned. */
-  readiness?: BackendHttpReadiness | BackendTcpReadiness | false;
+  readiness?: BackendHttpReadiness | BackendTcpReadiness | BackendOutputReadiness | false;
   /** How long a start waits for readiness before `ETIMEDOUT`; default 30000. */
   timeoutMs?: number;
   /** HTTP request tried first on stop; default none. */
@@ -560,8 +664,14 @@ export interface BackendOptions {
   pidFile?: string;
   /** Force-kill the tree with `stopSync()` when the host process exits; default `true`. */
   stopOnExit?: boolean;
-  /** Where the Backend logs; default silent. */
+  /** Where the Backend logs; default silent. An electron-log instance fits. */
   logger?: BackendLogger;
+  /** Liveness probes; default none. */
+  health?: BackendHealthOptions | false;
+  /** Log files of the backend's output; default none. */
+  logs?: BackendLogOptions | false;
+  /** Memory limit; default none. */
+  limits?: BackendLimits | false;
 }
 
 /** Options of {@link Backend.start}. */
@@ -582,8 +692,8 @@ export interface BackendStartingEvent {
 }
 
 export interface BackendRestartingEvent {
-  /** `'crash'`: automatic; `'requested'`: `restart()`. */
-  reason: 'crash' | 'requested';
+  /** `'crash'`, `'unhealthy'`, `'limit'`: automatic; `'requested'`: `restart()`. */
+  reason: 'crash' | 'requested' | 'unhealthy' | 'limit';
   /** The n-th automatic restart since the last `start()`/`restart()`; 0 when requested. */
   attempt: number;
   /** Back-off before the attempt, in ms. */
@@ -628,6 +738,10 @@ export interface BackendEvents {
   stopped: [event: BackendStoppedEvent];
   /** Every state change. */
   status: [status: BackendStatus];
+  /** `options.health`: the probes failed `failures` times in a row; a restart follows. */
+  unhealthy: [event: BackendUnhealthyEvent];
+  /** `options.limits`: the tree used more memory than allowed; a restart follows. */
+  limit: [event: BackendLimitEvent];
   /** Background failures with no promise to reject (a failed automatic restart, a pid file write); logged instead when nobody listens. */
   error: [error: Error];
   /** EventEmitter's own: a listener is about to be added. */
@@ -667,6 +781,8 @@ export interface Backend<U extends string | null = string | null> extends EventE
   dispose(): Promise<BackendStopResult>;
   /** A cheap snapshot; no system calls. */
   status(): BackendStatus;
+  /** CPU and memory of the backend's whole tree; rejects `ERR_BACKEND_NOT_RUNNING` when no process runs. */
+  usage(): Promise<TreeUsage>;
   /** The Windows Firewall verdict for this backend's program, port and host. */
   checkFirewall(): Promise<FirewallStatus>;
   /** Rules for this backend's program, or for the rule `name`. */

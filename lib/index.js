@@ -14,6 +14,7 @@ const EXPORTS = {
   './task': ['runTree'],
   './ports': ['findFreePort', 'isPortFree', 'waitForPort', 'portOwner'],
   './firewall': ['checkFirewall', 'firewallRule', 'firewallCommand'],
+  './usage': ['treeUsage'],
   './errors': ['isBackendError'],
   './backend': ['Backend'],
   './electron/ipc': ['registerIpcHandlers'],

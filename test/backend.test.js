@@ -159,7 +159,7 @@ describe('Backend', function () {
     it('starts idle, with a status snapshot of the documented shape', function () {
       const b = backend();
       const s = b.status();
-      assert.deepStrictEqual(Object.keys(s).sort(), ['lastError', 'lastExit', 'name', 'pid', 'port', 'restarts', 'running', 'startedAt', 'state', 'uptimeMs', 'url'].sort());
+      assert.deepStrictEqual(Object.keys(s).sort(), ['health', 'lastError', 'lastExit', 'name', 'pid', 'port', 'restarts', 'running', 'startedAt', 'state', 'uptimeMs', 'url'].sort());
       assert.strictEqual(s.state, 'idle');
       assert.strictEqual(s.running, false);
       assert.strictEqual(s.pid, null);

@@ -274,3 +274,10 @@ async function errors(backend: warden.Backend<string>): Promise<void> {
   }
 }
 void errors;
+
+async function usage(): Promise<void> {
+  const u: warden.TreeUsage = await warden.treeUsage(1234, { startTime: null });
+  const top: warden.ProcessUsage | undefined = u.members[0];
+  console.log(u.processes, u.cpuMs, u.cpuPercent, u.rssBytes, top?.pid, top?.ppid, top?.name, top?.cpuMs, top?.rssBytes);
+}
+void usage;
