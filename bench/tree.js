@@ -9,7 +9,7 @@ const { spawn } = require('child_process');
 const fs = require('fs');
 const treeKill = require('tree-kill');
 const { killTree, spawnTree } = require('..');
-const { median, nowMs, printTable } = require('./util');
+const { median, nowMs, runAsScript } = require('./util');
 
 function gone(pid) {
   try {
@@ -122,9 +122,4 @@ async function run({ quick = false } = {}) {
 
 module.exports = { run };
 
-if (require.main === module) {
-  run({ quick: process.argv.includes('--quick') }).then(printTable, (err) => {
-    console.error(err);
-    process.exit(1);
-  });
-}
+if (require.main === module) runAsScript(run);

@@ -34,4 +34,13 @@ function printTable(rows) {
   for (const l of lines) console.log(row(l));
 }
 
-module.exports = { median, nowMs, fmt, printTable };
+// A bench file run as a script: run({ quick }) then print its table (or
+// hand the rows to `print`); exit 1 on failure.
+function runAsScript(run, print = printTable) {
+  run({ quick: process.argv.includes('--quick') }).then(print, (err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}
+
+module.exports = { median, nowMs, fmt, printTable, runAsScript };

@@ -1,7 +1,7 @@
 'use strict';
 // Error construction in Node's style (TypeError + ERR_INVALID_ARG_TYPE,
-// RangeError + ERR_OUT_OF_RANGE, system errors with code/errno/syscall) and
-// the argument validators every public function uses before crossing into C.
+// RangeError + ERR_OUT_OF_RANGE, system errors with code/errno/syscall,
+// AbortError). The validators that throw them live in lib/validate.js.
 
 const { inspect } = require('util');
 
@@ -57,74 +57,17 @@ function abortError(reason) {
   return err;
 }
 
-// --- validators ----------------------------------------------------------
-
-function validateInteger(value, name, min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER) {
-  if (typeof value !== 'number') throw invalidArgType(name, 'of type number', value);
-  if (!Number.isInteger(value)) throw outOfRange(name, 'an integer', value);
-  if (value < min || value > max) throw outOfRange(name, `>= ${min} && <= ${max}`, value);
-  return value;
-}
-
-function validateString(value, name, { maxLength = 32767, allowEmpty = false } = {}) {
-  if (typeof value !== 'string') throw invalidArgType(name, 'of type string', value);
-  if (!allowEmpty && value.length === 0) throw invalidArgValue(name, value, 'must be a non-empty string');
-  if (value.length > maxLength) throw outOfRange(`${name}.length`, `<= ${maxLength}`, value.length);
-  if (value.includes('\0')) throw invalidArgValue(name, value, 'must be a string without null bytes');
-  return value;
-}
-
-function validateBoolean(value, name) {
-  if (typeof value !== 'boolean') throw invalidArgType(name, 'of type boolean', value);
-  return value;
-}
-
-function validateFunction(value, name) {
-  if (typeof value !== 'function') throw invalidArgType(name, 'of type function', value);
-  return value;
-}
-
-// Plain options objects: undefined means {}; arrays, null and functions are
-// rejected.
-function validateOptions(value, name = 'options') {
-  if (value === undefined) return {};
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw invalidArgType(name, 'of type object', value);
+// A plain { code, message } for an error that crosses a boundary (IPC, a
+// status object): defaultCode when it has no string code of its own.
+function plainError(err, defaultCode) {
+  if (err !== null && typeof err === 'object') {
+    return {
+      code: typeof err.code === 'string' && err.code ? err.code : defaultCode,
+      message: typeof err.message === 'string' ? err.message : String(err),
+    };
   }
-  return value;
+  return { code: defaultCode, message: String(err) };
 }
-
-function validateAbortSignal(signal, name = 'options.signal') {
-  if (signal === undefined) return undefined;
-  if (signal === null || typeof signal !== 'object' || !('aborted' in signal) ||
-      typeof signal.addEventListener !== 'function') {
-    throw invalidArgType(name, 'an instance of AbortSignal', signal);
-  }
-  return signal;
-}
-
-const PID_MAX = 0xffffffff;
-
-function validatePid(value, name = 'pid') {
-  return validateInteger(value, name, 1, PID_MAX);
-}
-
-module.exports = {
-  invalidArgType,
-  invalidArgValue,
-  outOfRange,
-  systemError,
-  abortError,
-  codedError,
-  validateInteger,
-  validateString,
-  validateBoolean,
-  validateFunction,
-  validateOptions,
-  validateAbortSignal,
-  validatePid,
-  PID_MAX,
-};
 
 // isBackendError(err, code?): an Error with a string code (every error of
 // this library is one), and with `code` when given. The type guard of
@@ -137,4 +80,13 @@ function isBackendError(err, code) {
   return code === undefined || err.code === code;
 }
 
-module.exports.isBackendError = isBackendError;
+module.exports = {
+  invalidArgType,
+  invalidArgValue,
+  outOfRange,
+  systemError,
+  abortError,
+  codedError,
+  plainError,
+  isBackendError,
+};

@@ -1,7 +1,8 @@
 'use strict';
-// Splits a byte stream (a backend's stdout or stderr) into whole lines and
-// keeps the last few of them, so that an error about a backend that died or
-// never became ready can quote what it said.
+// Splits a byte stream into whole lines and keeps the last few of them: a
+// backend's stdout and stderr (so that an error about a backend that died or
+// never became ready can quote what it said), and the supervisor's control
+// lines (lib/tree/supervisor-posix.js).
 
 const { StringDecoder } = require('string_decoder');
 
@@ -10,8 +11,11 @@ const { StringDecoder } = require('string_decoder');
 const MAX_LINE = 64 * 1024;
 
 class LineSplitter {
-  constructor(onLine, { keep = 20 } = {}) {
+  // keep: how many last lines tail() returns; maxLine: where a line without
+  // a newline is cut (Infinity: never, for a protocol whose lines are whole).
+  constructor(onLine, { keep = 20, maxLine = MAX_LINE } = {}) {
     this._onLine = onLine;
+    this._maxLine = maxLine;
     this._decoder = new StringDecoder('utf8');
     this._partial = '';
     this._keep = keep;
@@ -28,9 +32,9 @@ class LineSplitter {
       start = nl + 1;
     }
     text = text.slice(start);
-    while (text.length > MAX_LINE) {
-      this._line(text.slice(0, MAX_LINE));
-      text = text.slice(MAX_LINE);
+    while (text.length > this._maxLine) {
+      this._line(text.slice(0, this._maxLine));
+      text = text.slice(this._maxLine);
     }
     this._partial = text;
   }

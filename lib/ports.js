@@ -1,7 +1,8 @@
+// @ts-check
 'use strict';
 // Ports: free-port search, in-use probe, readiness wait and port owner.
 // Argument checks, host resolution and the walk over a range live here; the
-// OS is asked natively (binding/ports*.c): a bind probe with the socket
+// OS is asked natively (binding/ports/): a bind probe with the socket
 // options a backend's server uses, a waiter thread that connects every few
 // milliseconds, and the owner lookup (sock_diag + /proc, iphlpapi, libproc).
 
@@ -9,18 +10,14 @@ const dns = require('dns');
 const net = require('net');
 const util = require('util');
 const { binding } = require('./native');
+const { onAbort } = require('./abort');
 const {
-  invalidArgType,
-  invalidArgValue,
-  outOfRange,
-  systemError,
-  abortError,
-  validateInteger,
-  validateString,
-  validateOptions,
-  validateAbortSignal,
-  validatePid,
+  invalidArgType, outOfRange, systemError, abortError,
 } = require('./errors');
+const {
+  validateInteger, validateString, validateOptions, validateAbortSignal, validatePid, validatePort,
+  validateProtocol,
+} = require('./validate');
 
 // probeBind's answers besides a port number.
 const IN_USE = -1;
@@ -34,10 +31,6 @@ const PROBES_PER_TURN = 64;
 const OS_PORT_ATTEMPTS = 32;
 // The waiter takes at most this many addresses (ports.h BW_WAIT_MAX_ADDRS).
 const MAX_ADDRESSES = 16;
-
-function validatePort(value, name, min = 1) {
-  return validateInteger(value, name, min, 65535);
-}
 
 function validateHost(value, name) {
   return validateString(value, name, { maxLength: 255 });
@@ -62,12 +55,6 @@ function validateExclude(value, name = 'options.exclude') {
 function validateTimeout(value, name = 'options.timeoutMs') {
   if (value === Infinity) return -1;
   return validateInteger(value, name, 0);
-}
-
-function validateProtocol(value, name = 'options.protocol') {
-  if (typeof value !== 'string') throw invalidArgType(name, 'of type string', value);
-  if (value !== 'tcp' && value !== 'udp') throw invalidArgValue(name, value, "must be one of: 'tcp', 'udp'");
-  return value;
 }
 
 // Node's errno for a code on this platform (negative libuv numbers).
@@ -220,17 +207,18 @@ async function waitForPort(port, options) {
   if (signal && signal.aborted) throw abortError(signal.reason);
   const left = timeout < 0 ? -1 : Math.max(0, timeout - (Date.now() - started));
   return new Promise((resolve, reject) => {
-    let handle = null;
-    const onAbort = () => {
-      binding().waitPortCancel(handle);
-      reject(abortError(signal.reason));
-    };
-    handle = binding().waitPort(addrs.map((a) => a.address), port, left, pid, (err) => {
-      if (signal) signal.removeEventListener('abort', onAbort);
+    let off = () => {};
+    const handle = binding().waitPort(addrs.map((a) => a.address), port, left, pid, (err) => {
+      off();
       if (err) reject(err);
       else resolve();
     });
-    if (signal) signal.addEventListener('abort', onAbort, { once: true });
+    if (signal) {
+      off = onAbort(signal, () => {
+        binding().waitPortCancel(handle);
+        reject(abortError(signal.reason));
+      });
+    }
   });
 }
 
@@ -242,7 +230,7 @@ async function waitForPort(port, options) {
 async function portOwner(port, options) {
   validatePort(port, 'port');
   const opts = validateOptions(options);
-  const protocol = opts.protocol === undefined ? 'tcp' : validateProtocol(opts.protocol);
+  const protocol = opts.protocol === undefined ? 'tcp' : validateProtocol(opts.protocol, 'options.protocol');
   let filter;
   if (opts.host !== undefined) {
     const h = validateHost(opts.host, 'options.host');

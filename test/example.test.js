@@ -13,7 +13,7 @@ const vm = require('vm');
 const { processInfo } = require('..');
 const { fakeElectronMain, FakeIpcRenderer, FakeContextBridge } = require('./fake-electron');
 const { runSandboxedPreload } = require('./fake-electron-app');
-const { isWindows, waitFor, httpGet } = require('./helpers');
+const { isWindows, waitFor, httpGet, zombie } = require('./helpers');
 
 const EXAMPLE = path.join(__dirname, '..', 'examples', 'electron');
 // require('electron') → the stand-in; require('backend-warden') and
@@ -61,13 +61,7 @@ async function gone(pid) {
     if (err.code === 'ESRCH') return true;
     throw err;
   }
-  if (process.platform !== 'linux') return false;
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return /^[ZX]/.test(stat.slice(stat.lastIndexOf(')') + 2));
-  } catch {
-    return true;
-  }
+  return zombie(pid);
 }
 
 describe('examples/electron', function () {

@@ -7,7 +7,11 @@
 //   all of them in one tsc run);
 // - test/types/renderer/*.ts compile with NO Node types (types: [], DOM
 //   lib) as a package consumer sees them — backend-warden in node_modules —
-//   under moduleResolution node10, node16 and bundler.
+//   under moduleResolution node10, node16 and bundler;
+// - lib/native.d.ts, the typed contract of the binding, against the lib/
+//   files that call the binding (each starts with // @ts-check; plain JS, so
+//   not --strict, but every call's names, arguments and results are
+//   checked); misuse of the binding is among test/types/fail/.
 
 const assert = require('assert');
 const { spawnSync } = require('child_process');
@@ -41,6 +45,23 @@ function compile(files) {
   }
 }
 
+const LIB_CHECKED = ['index.js', 'ports.js', 'tree/index.js', 'tree/supervisor-posix.js', 'tree/job-win.js', 'firewall/index.js'];
+
+function compileLib() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bw-tsc-'));
+  try {
+    return runTsc(dir, {
+      compilerOptions: {
+        noEmit: true, allowJs: true, checkJs: false, strict: false, target: 'ES2022', module: 'commonjs',
+        moduleResolution: 'node', types: ['node'], typeRoots: [path.join(root, 'node_modules', '@types')],
+      },
+      files: LIB_CHECKED.map((f) => path.join(root, 'lib', f)),
+    });
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 // tsc's "file(line,col): error TSnnnn: …" lines → [{ file, line, code, text }].
 function parseErrors(output) {
   const out = [];
@@ -69,6 +90,14 @@ function consumerProject() {
 
   it('typed usage compiles with tsc --strict', function () {
     const r = compile([path.join(typesDir, 'usage.ts')]);
+    assert.strictEqual(r.status, 0, r.output);
+  });
+
+  it('lib/ calls the native binding as lib/native.d.ts declares it', function () {
+    for (const f of LIB_CHECKED) {
+      assert.match(fs.readFileSync(path.join(root, 'lib', f), 'utf8'), /^\/\/ @ts-check\n/, `${f} is checked`);
+    }
+    const r = compileLib();
     assert.strictEqual(r.status, 0, r.output);
   });
 

@@ -5,6 +5,7 @@
 // and a timeout on every request.
 
 const http = require('http');
+const { onAbort, delay } = require('../abort');
 const { systemError, abortError } = require('../errors');
 
 // The address to connect to for a backend listening on `host`: a wildcard
@@ -28,11 +29,12 @@ function request({ host, port, path, method = 'GET', timeoutMs = 5000, signal })
       return;
     }
     let settled = false;
+    let off = () => {};
     const finish = (err, value) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      if (signal) signal.removeEventListener('abort', onAbort);
+      off();
       if (err) reject(err);
       else resolve(value);
     };
@@ -49,12 +51,13 @@ function request({ host, port, path, method = 'GET', timeoutMs = 5000, signal })
       finish(err);
       req.destroy(err);
     }, timeoutMs);
-    const onAbort = () => {
-      const err = abortError(signal.reason);
-      finish(err);
-      req.destroy(err);
-    };
-    if (signal) signal.addEventListener('abort', onAbort, { once: true });
+    if (signal) {
+      off = onAbort(signal, () => {
+        const err = abortError(signal.reason);
+        finish(err);
+        req.destroy(err);
+      });
+    }
     req.on('response', (res) => {
       res.on('error', (err) => finish(err));
       res.on('end', () => finish(null, { statusCode: res.statusCode }));
@@ -62,20 +65,6 @@ function request({ host, port, path, method = 'GET', timeoutMs = 5000, signal })
     });
     req.on('error', (err) => finish(err));
     req.end();
-  });
-}
-
-function delay(ms, signal) {
-  return new Promise((resolve, reject) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(abortError(signal.reason));
-    };
-    const timer = setTimeout(() => {
-      if (signal) signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    if (signal) signal.addEventListener('abort', onAbort, { once: true });
   });
 }
 
@@ -104,4 +93,4 @@ async function waitForHttp({ host, port, path, deadline, signal, intervalMs = 10
   }
 }
 
-module.exports = { request, waitForHttp, delay, connectHost, urlOf };
+module.exports = { request, waitForHttp, connectHost, urlOf };

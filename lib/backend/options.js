@@ -5,17 +5,21 @@
 
 const net = require('net');
 const path = require('path');
+const { invalidArgType, invalidArgValue, outOfRange } = require('../errors');
 const {
-  invalidArgType, invalidArgValue, outOfRange,
-  validateInteger, validateString, validateBoolean, validateOptions,
-} = require('../errors');
+  validateInteger, validateString, validateBoolean, validateObject, validateOptions, validateKeys,
+  validatePort, validateEnv, validateLogger,
+} = require('../validate');
+const { normalizeObserve } = require('./observe');
+const { normalizeStdout } = require('./readiness-output');
 
 const MAX_TIMEOUT = 2 ** 31 - 1; // what setTimeout accepts
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const HTTP_METHOD = /^[A-Z]+$/;
 const OPTIONS = new Set([
   'command', 'args', 'cwd', 'env', 'name', 'host', 'port', 'portEnv', 'readiness', 'timeoutMs',
-  'shutdown', 'stopTimeoutMs', 'killTimeoutMs', 'restart', 'pidFile', 'stopOnExit', 'logger',
+  'shutdown', 'stopTimeoutMs', 'killTimeoutMs', 'hostDeathGraceMs', 'restart', 'pidFile', 'stopOnExit', 'logger',
+  'health', 'logs', 'limits',
 ]);
 
 const RESTART_DEFAULTS = Object.freeze({ maxRestarts: 3, windowMs: 60000, backoffMs: 1000, maxBackoffMs: 30000 });
@@ -30,35 +34,22 @@ function timeout(value, name, fallback) {
   return validateInteger(value, name, 0, MAX_TIMEOUT);
 }
 
-function plainObject(value, name) {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw invalidArgType(name, 'of type object', value);
-  }
-  return value;
-}
-
-function port(value, name, min = 0) {
-  return validateInteger(value, name, min, 65535);
-}
-
 function normalizePort(value) {
   if (value === false) return false;
   if (value === undefined || value === null) return { preferred: 0, range: undefined };
-  if (typeof value === 'number') return { preferred: port(value, 'options.port'), range: undefined };
+  if (typeof value === 'number') return { preferred: validatePort(value, 'options.port', 0), range: undefined };
   if (typeof value !== 'object' || Array.isArray(value)) {
     throw invalidArgType('options.port', 'a number, false or an object { preferred, range }', value);
   }
-  for (const key of Object.keys(value)) {
-    if (key !== 'preferred' && key !== 'range') throw invalidArgValue(`options.port.${key}`, value[key], 'is not a known option');
-  }
-  const preferred = value.preferred === undefined ? 0 : port(value.preferred, 'options.port.preferred');
+  validateKeys(value, ['preferred', 'range'], 'options.port');
+  const preferred = value.preferred === undefined ? 0 : validatePort(value.preferred, 'options.port.preferred', 0);
   let range;
   if (value.range !== undefined) {
     if (!Array.isArray(value.range) || value.range.length !== 2) {
       throw invalidArgType('options.port.range', 'an array [min, max]', value.range);
     }
-    const min = port(value.range[0], 'options.port.range[0]', 1);
-    const max = port(value.range[1], 'options.port.range[1]', 1);
+    const min = validatePort(value.range[0], 'options.port.range[0]');
+    const max = validatePort(value.range[1], 'options.port.range[1]');
     if (min > max) throw outOfRange('options.port.range[1]', `>= ${min} (range[0])`, max);
     if (preferred !== 0 && (preferred < min || preferred > max)) {
       throw outOfRange('options.port.preferred', `within options.port.range [${min}, ${max}]`, preferred);
@@ -70,37 +61,31 @@ function normalizePort(value) {
 
 function normalizeReadiness(value, portSpec, defaultTimeout) {
   if (value === undefined) {
-    return portSpec === false ? false : { tcp: true, path: undefined, timeoutMs: defaultTimeout };
+    return portSpec === false ? false : { tcp: true, path: undefined, stdout: null, timeoutMs: defaultTimeout };
   }
   if (value === false) return false;
-  plainObject(value, 'options.readiness');
-  for (const key of Object.keys(value)) {
-    if (key !== 'path' && key !== 'tcp' && key !== 'timeoutMs') {
-      throw invalidArgValue(`options.readiness.${key}`, value[key], 'is not a known option');
-    }
-  }
+  validateObject(value, 'options.readiness');
+  validateKeys(value, ['path', 'tcp', 'timeoutMs', 'stdout'], 'options.readiness');
   const timeoutMs = timeout(value.timeoutMs, 'options.readiness.timeoutMs', defaultTimeout);
+  const stdout = normalizeStdout(value.stdout);
   if (value.path !== undefined) {
     validateString(value.path, 'options.readiness.path', { maxLength: 2048 });
     if (!value.path.startsWith('/')) throw invalidArgValue('options.readiness.path', value.path, "must start with '/'");
     if (value.tcp !== undefined) validateBoolean(value.tcp, 'options.readiness.tcp');
-  } else if (value.tcp !== true) {
-    throw invalidArgValue('options.readiness', value, "must be { path }, { tcp: true } or false");
+  } else if (value.tcp !== true && !(stdout && !value.tcp)) {
+    throw invalidArgValue('options.readiness', value, 'must be { path }, { tcp: true }, { stdout: RegExp } (alone or with path/tcp) or false');
   }
-  if (portSpec === false) {
-    throw invalidArgValue('options.readiness', value, 'needs a port; with options.port false, readiness must be false');
+  const probesPort = value.path !== undefined || value.tcp === true;
+  if (portSpec === false && probesPort) {
+    throw invalidArgValue('options.readiness', value, 'needs a port; with options.port false, readiness must be false or { stdout }');
   }
-  return { tcp: true, path: value.path, timeoutMs };
+  return { tcp: probesPort, path: value.path, stdout, timeoutMs };
 }
 
 function normalizeShutdown(value) {
   if (value === undefined || value === false) return false;
-  plainObject(value, 'options.shutdown');
-  for (const key of Object.keys(value)) {
-    if (key !== 'path' && key !== 'method' && key !== 'timeoutMs') {
-      throw invalidArgValue(`options.shutdown.${key}`, value[key], 'is not a known option');
-    }
-  }
+  validateObject(value, 'options.shutdown');
+  validateKeys(value, ['path', 'method', 'timeoutMs'], 'options.shutdown');
   validateString(value.path, 'options.shutdown.path', { maxLength: 2048 });
   if (!value.path.startsWith('/')) throw invalidArgValue('options.shutdown.path', value.path, "must start with '/'");
   const method = value.method === undefined ? 'POST' : validateString(value.method, 'options.shutdown.method', { maxLength: 32 });
@@ -111,11 +96,9 @@ function normalizeShutdown(value) {
 function normalizeRestart(value) {
   if (value === false) return false;
   if (value === undefined || value === true) return { ...RESTART_DEFAULTS };
-  plainObject(value, 'options.restart');
+  validateObject(value, 'options.restart');
+  validateKeys(value, Object.keys(RESTART_DEFAULTS), 'options.restart');
   const out = { ...RESTART_DEFAULTS };
-  for (const key of Object.keys(value)) {
-    if (!(key in RESTART_DEFAULTS)) throw invalidArgValue(`options.restart.${key}`, value[key], 'is not a known option');
-  }
   if (value.maxRestarts !== undefined) out.maxRestarts = validateInteger(value.maxRestarts, 'options.restart.maxRestarts', 0, 1000);
   out.windowMs = timeout(value.windowMs, 'options.restart.windowMs', out.windowMs);
   out.backoffMs = timeout(value.backoffMs, 'options.restart.backoffMs', out.backoffMs);
@@ -126,53 +109,17 @@ function normalizeRestart(value) {
   return out;
 }
 
-function normalizeEnv(value) {
-  if (value === undefined) return {};
-  plainObject(value, 'options.env');
-  const env = {};
-  for (const [key, v] of Object.entries(value)) {
-    if (key.length === 0 || key.includes('=') || key.includes('\0')) {
-      throw invalidArgValue(`options.env`, key, 'has a variable name that is empty or contains "=" or a null byte');
-    }
-    if (v === undefined || v === null) env[key] = undefined; // removes an inherited variable
-    else if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') {
-      env[key] = validateString(String(v), `options.env.${key}`, { allowEmpty: true });
-    } else throw invalidArgType(`options.env.${key}`, 'of type string, number or boolean', v);
-  }
-  return env;
-}
-
-const LOG_LEVELS = ['debug', 'info', 'warn', 'error'];
-const noop = () => {};
-
-function normalizeLogger(value) {
-  const out = {};
-  if (value === undefined || value === null || value === false) {
-    for (const level of LOG_LEVELS) out[level] = noop;
-    return out;
-  }
-  if (typeof value !== 'object') throw invalidArgType('options.logger', 'a console-like object', value);
-  for (const level of LOG_LEVELS) {
-    const fn = value[level];
-    if (fn === undefined) out[level] = typeof value.log === 'function' ? value.log.bind(value) : noop;
-    else if (typeof fn !== 'function') throw invalidArgType(`options.logger.${level}`, 'of type function', fn);
-    else out[level] = fn.bind(value);
-  }
-  return out;
-}
-
 // → a frozen, complete configuration.
 function normalizeOptions(options) {
   if (options === undefined) throw invalidArgType('options', 'of type object', options);
-  validateOptions(options);
-  for (const key of Object.keys(options)) {
-    if (!OPTIONS.has(key)) throw invalidArgValue(`options.${key}`, options[key], 'is not a known option');
-  }
+  validateKeys(validateOptions(options), OPTIONS);
 
   const command = validateString(options.command, 'options.command', { maxLength: 32767 });
-  if (!isAbsolute(command)) {
+  // An absolute path, or a bare name that spawnTree looks up on PATH
+  // (lib/tree/command.js; PATHEXT and .cmd files on Windows).
+  if (!isAbsolute(command) && /[\\/]/.test(command)) {
     throw invalidArgValue('options.command', command,
-      'must be an absolute path (resolve it first, e.g. path.join(process.resourcesPath, \'backend\', \'server\'); nothing is looked up on PATH)');
+      'must be an absolute path or a bare name looked up on PATH (resolve a relative path first, e.g. path.join(process.resourcesPath, \'backend\', \'server\'))');
   }
 
   let args = [];
@@ -214,7 +161,7 @@ function normalizeOptions(options) {
     command,
     args: Object.freeze(args),
     cwd,
-    env: Object.freeze(normalizeEnv(options.env)),
+    env: Object.freeze(options.env === undefined ? {} : validateEnv(options.env)),
     name,
     host,
     port: portSpec,
@@ -224,11 +171,14 @@ function normalizeOptions(options) {
     shutdown,
     stopTimeoutMs: timeout(options.stopTimeoutMs, 'options.stopTimeoutMs', 10000),
     killTimeoutMs: timeout(options.killTimeoutMs, 'options.killTimeoutMs', 5000),
+    // G2: after host death the polite signal gets at most this long (< 1 s).
+    hostDeathGraceMs: options.hostDeathGraceMs === undefined ? 500 : validateInteger(options.hostDeathGraceMs, 'options.hostDeathGraceMs', 0, 999),
     restart: normalizeRestart(options.restart),
     pidFile,
     stopOnExit: options.stopOnExit === undefined ? true : validateBoolean(options.stopOnExit, 'options.stopOnExit'),
-    logger: normalizeLogger(options.logger),
+    logger: validateLogger(options.logger),
+    ...normalizeObserve(options, portSpec !== false),
   });
 }
 
-module.exports = { normalizeOptions, RESTART_DEFAULTS };
+module.exports = { normalizeOptions };

@@ -19,13 +19,15 @@
 //
 // Returns detach(), which removes every listener (and a pending timeout).
 
-const { invalidArgType, invalidArgValue, outOfRange } = require('../errors');
+const { invalidArgType, invalidArgValue } = require('../errors');
+const {
+  validateInteger, validateKeys, validateLogger, validateOptions,
+} = require('../validate');
 
 const DEFAULT_QUIT_TIMEOUT_MS = 30000;
 // States in which a backend has nothing left to stop.
 const INACTIVE = new Set(['idle', 'stopped', 'crashed']);
 const SESSION_EVENTS = ['query-session-end', 'session-end'];
-const SILENT = { warn() {}, error() {} };
 
 function checkApp(app) {
   if (app === null || typeof app !== 'object') throw invalidArgType('app', "Electron's app", app);
@@ -48,21 +50,10 @@ function checkBackends(value) {
 }
 
 function checkOptions(options) {
-  if (options === undefined) options = {};
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw invalidArgType('options', 'of type object', options);
-  }
-  for (const key of Object.keys(options)) {
-    if (!['quitTimeoutMs', 'windows', 'logger', 'exitCode'].includes(key)) {
-      throw invalidArgValue(`options.${key}`, options[key], 'is not a known option');
-    }
-  }
-  const t = options.quitTimeoutMs === undefined ? DEFAULT_QUIT_TIMEOUT_MS : options.quitTimeoutMs;
-  if (typeof t !== 'number') throw invalidArgType('options.quitTimeoutMs', 'of type number', t);
-  if (!(Number.isInteger(t) && t >= 0 && t <= 2 ** 31 - 1)) throw outOfRange('options.quitTimeoutMs', '>= 0 && <= 2147483647', t);
-  const code = options.exitCode === undefined ? 0 : options.exitCode;
-  if (typeof code !== 'number') throw invalidArgType('options.exitCode', 'of type number', code);
-  if (!Number.isInteger(code)) throw outOfRange('options.exitCode', 'an integer', code);
+  options = validateKeys(validateOptions(options), ['quitTimeoutMs', 'windows', 'logger', 'exitCode']);
+  const t = options.quitTimeoutMs === undefined ? DEFAULT_QUIT_TIMEOUT_MS
+    : validateInteger(options.quitTimeoutMs, 'options.quitTimeoutMs', 0, 2 ** 31 - 1);
+  const code = options.exitCode === undefined ? 0 : validateInteger(options.exitCode, 'options.exitCode');
   const windows = options.windows === undefined ? [] : options.windows;
   if (!Array.isArray(windows)) throw invalidArgType('options.windows', 'an array of BrowserWindow', windows);
   windows.forEach((w, i) => {
@@ -70,15 +61,7 @@ function checkOptions(options) {
       throw invalidArgType(`options.windows[${i}]`, 'a BrowserWindow', w);
     }
   });
-  let log = SILENT;
-  if (options.logger !== undefined) {
-    const l = options.logger;
-    if (l === null || typeof l !== 'object') throw invalidArgType('options.logger', 'a console-like object', l);
-    log = {
-      warn: typeof l.warn === 'function' ? l.warn.bind(l) : SILENT.warn,
-      error: typeof l.error === 'function' ? l.error.bind(l) : SILENT.error,
-    };
-  }
+  const log = validateLogger(options.logger);
   return { quitTimeoutMs: t, exitCode: code, windows, log };
 }
 

@@ -5,15 +5,21 @@
 // changes to the renderer. The renderer can never choose the executable, its
 // arguments or its environment: those live in the Backend's options.
 //
-// Wire format (private between this file and lib/preload.js): every handler
+// Wire format (private between this file and ./preload.js): every handler
 // resolves `{ ok: true, value }` or `{ ok: false, error: { code, message } }`,
 // because Electron reduces an error thrown by a handler to its message and
 // logs it; the preload turns the second form into a rejection with the plain
 // `{ code, message }` object. Status pushes carry the status object as is.
 
-const { codedError, invalidArgType, invalidArgValue, outOfRange, validateOptions } = require('../errors');
 const path = require('path');
 const { fileURLToPath } = require('url');
+
+const {
+  codedError, invalidArgType, invalidArgValue, outOfRange, plainError,
+} = require('../errors');
+const {
+  SILENT, validateKeys, validateLogger, validateObject, validateOptions,
+} = require('../validate');
 const { kLogger } = require('../backend');
 const { answerPreloadOptions } = require('./register-preload');
 
@@ -22,7 +28,6 @@ const MAX_NAME = 256;
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f]/;
-const SILENT = { debug() {}, info() {}, warn() {}, error() {} };
 
 // Which channels exist, which options each accepts, and what it returns.
 const METHODS = {
@@ -39,19 +44,11 @@ const METHODS = {
 // a second one.
 const registered = new WeakMap();
 
-function plainError(err) {
-  if (err !== null && typeof err === 'object') {
-    return {
-      code: typeof err.code === 'string' && err.code ? err.code : 'ERR_BACKEND_WARDEN',
-      message: typeof err.message === 'string' ? err.message : String(err),
-    };
-  }
-  return { code: 'ERR_BACKEND_WARDEN', message: String(err) };
-}
+const ERROR_CODE = 'ERR_BACKEND_WARDEN';
 
 // Values that cross IPC: Error objects inside a result become { code, message }.
 function toPlain(value) {
-  if (value instanceof Error) return plainError(value);
+  if (value instanceof Error) return plainError(value, ERROR_CODE);
   if (value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map(toPlain);
   const out = {};
@@ -140,16 +137,6 @@ function normalizeOrigins(value, appPath) {
   };
 }
 
-function normalizeLogger(value, backend) {
-  if (value === undefined) return backend[kLogger] || SILENT;
-  if (value === null || typeof value !== 'object') throw invalidArgType('options.logger', 'a console-like object', value);
-  const out = {};
-  for (const level of Object.keys(SILENT)) {
-    out[level] = typeof value[level] === 'function' ? value[level].bind(value) : SILENT[level];
-  }
-  return out;
-}
-
 function normalizeWindows(value) {
   if (value === undefined) return null;
   if (typeof value === 'function') return value;
@@ -167,7 +154,7 @@ function validateArgs(method, keys, args) {
   }
   const opts = args[0];
   if (opts === undefined) return undefined;
-  if (opts === null || typeof opts !== 'object' || Array.isArray(opts)) throw invalidArgType('options', 'of type object', opts);
+  validateObject(opts, 'options');
   const proto = Object.getPrototypeOf(opts);
   if (proto !== Object.prototype && proto !== null) throw invalidArgType('options', 'a plain object', opts);
   const out = {};
@@ -198,12 +185,7 @@ function registerIpcHandlers(ipcMain, backend, options) {
     throw invalidArgType('ipcMain', "Electron's ipcMain (an object with handle() and removeHandler())", ipcMain);
   }
   checkBackend(backend);
-  options = validateOptions(options);
-  for (const key of Object.keys(options)) {
-    if (!['prefix', 'allowedOrigins', 'appPath', 'windows', 'logger'].includes(key)) {
-      throw invalidArgValue(`options.${key}`, options[key], 'is not a known option');
-    }
-  }
+  options = validateKeys(validateOptions(options), ['prefix', 'allowedOrigins', 'appPath', 'windows', 'logger']);
   const prefix = options.prefix === undefined ? 'backend' : options.prefix;
   if (typeof prefix !== 'string') throw invalidArgType('options.prefix', 'of type string', prefix);
   if (!PREFIX.test(prefix)) throw invalidArgValue('options.prefix', prefix, 'must be a letter followed by up to 63 letters, digits, _ . or -');
@@ -212,7 +194,8 @@ function registerIpcHandlers(ipcMain, backend, options) {
   }
   const trusted = normalizeOrigins(options.allowedOrigins, options.appPath);
   const windows = normalizeWindows(options.windows);
-  const log = normalizeLogger(options.logger, backend);
+  // The Backend's own logger unless the app gives one here.
+  const log = options.logger === undefined ? backend[kLogger] || SILENT : validateLogger(options.logger);
 
   const channels = Object.keys(METHODS).map((m) => `${prefix}:${m}`);
   let taken = registered.get(ipcMain);
@@ -253,13 +236,13 @@ function registerIpcHandlers(ipcMain, backend, options) {
         opts = validateArgs(method, keys, args);
       } catch (err) {
         log.warn(`[backend-warden] ipc: rejected ${channel}: ${err.message}`);
-        return { ok: false, error: plainError(err) };
+        return { ok: false, error: plainError(err, ERROR_CODE) };
       }
       track(event.sender);
       try {
         return { ok: true, value: toPlain(await call(backend, opts)) };
       } catch (err) {
-        return { ok: false, error: plainError(err) };
+        return { ok: false, error: plainError(err, ERROR_CODE) };
       }
     };
   }
@@ -337,4 +320,4 @@ function registerIpcHandlers(ipcMain, backend, options) {
   };
 }
 
-module.exports = { registerIpcHandlers, originOf, CHANNEL_METHODS: Object.freeze(Object.keys(METHODS)) };
+module.exports = { registerIpcHandlers };

@@ -11,6 +11,7 @@
 
 const path = require('path');
 const { invalidArgType, invalidArgValue } = require('../errors');
+const { validateKeys, validateOptions } = require('../validate');
 
 const FILE = path.join(__dirname, 'sandboxed-preload.js');
 const SCRIPT_ID = 'backend-warden';
@@ -32,11 +33,7 @@ function checkSession(session) {
 }
 
 function checkOptions(options) {
-  if (options === undefined) options = {};
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) throw invalidArgType('options', 'of type object', options);
-  for (const k of Object.keys(options)) {
-    if (k !== 'key' && k !== 'prefix') throw invalidArgValue(`options.${k}`, options[k], 'is not a known option');
-  }
+  options = validateKeys(validateOptions(options), ['key', 'prefix']);
   const key = options.key === undefined ? 'backend' : options.key;
   const prefix = options.prefix === undefined ? 'backend' : options.prefix;
   if (typeof key !== 'string') throw invalidArgType('options.key', 'of type string', key);

@@ -1,17 +1,25 @@
+// @ts-check
 'use strict';
 // Process trees: argument checks and Promise wrappers over the native
-// binding (binding/tree*.c), and spawnTree, the supervised spawn: on Linux
-// and macOS through the supervisor executable (lib/supervised.js), on
-// Windows into a kill-on-close job object (lib/job.js).
+// binding (binding/tree/), and spawnTree, the supervised spawn: on Linux
+// and macOS through the supervisor executable (./supervisor-posix.js), on
+// Windows into a kill-on-close job object (./job-win.js).
+
+const fs = require('fs');
 
 const { binding } = require('../native');
+const { abortError, invalidArgType, invalidArgValue } = require('../errors');
 const {
-  invalidArgType, invalidArgValue, validateInteger, validateOptions, validatePid, validateString,
-} = require('../errors');
+  validateAbortSignal, validateEnv, validateInteger, validateOptions, validatePid, validateString,
+} = require('../validate');
 const { signalNumber } = require('./signals');
+const { resolveCommand } = require('./command');
 
 const isWindows = process.platform === 'win32';
 const GRACE_MAX = 2147483647;
+// Host death is an emergency (G2): the polite signal gets less than a second.
+const HOST_DEATH_GRACE_MAX = 999;
+const HOST_DEATH_GRACE_DEFAULT = 500;
 
 // Live supervised processes by backend PID: killTree(pid) of a tree we
 // started goes through its supervisor or job, which also reaches
@@ -30,7 +38,19 @@ function validateStartTime(startTime) {
 // ESRCH when no such process exists.
 async function processInfo(pid) {
   validatePid(pid);
-  return binding().processInfo(pid);
+  const info = await binding().processInfo(pid);
+  // Linux start times count from boot: the boot id tells two boots apart,
+  // so an identity saved across a reboot never matches a stranger.
+  return process.platform === 'linux' ? { ...info, bootId: await bootId() } : info;
+}
+
+let bootIdValue = null;
+async function bootId() {
+  if (process.platform !== 'linux') return null;
+  if (bootIdValue === null) {
+    bootIdValue = await fs.promises.readFile('/proc/sys/kernel/random/boot_id', 'utf8').then((s) => s.trim(), () => '');
+  }
+  return bootIdValue || null;
 }
 
 // listTree(pid) → Promise<[{ pid, ppid, name, startTime }]>, root first.
@@ -47,8 +67,10 @@ function killArgs(pid, options) {
   const graceMs = opts.graceMs === undefined ? 5000 : validateInteger(opts.graceMs, 'options.graceMs', 0, GRACE_MAX);
   const startTime = validateStartTime(opts.startTime);
   if (pid === process.pid) throw invalidArgValue('pid', pid, 'must not be the current process');
-  // Windows has no signals: the polite step is fixed (see lib/job.js).
-  const signum = isWindows && typeof signal === 'string' ? 15 : signalNumber(signal);
+  // Checked on every OS; Windows has no signals, so a name there only stands
+  // for the polite step, which is fixed (see lib/tree/job-win.js).
+  const n = signalNumber(signal);
+  const signum = isWindows && typeof signal === 'string' ? 15 : n;
   return { signal, signum, graceMs, startTime };
 }
 
@@ -80,22 +102,44 @@ function validateStdio(value, name, def) {
   return value;
 }
 
-function validateEnv(env) {
+// The backend's complete environment: process.env unless given; undefined
+// (or null) values are dropped.
+function spawnEnv(env) {
   if (env === undefined) return process.env;
-  if (env === null || typeof env !== 'object' || Array.isArray(env)) throw invalidArgType('options.env', 'of type object', env);
-  const out = {};
-  for (const [k, v] of Object.entries(env)) {
-    if (v === undefined) continue;
-    if (k.includes('=') || k.includes('\0') || k === '') throw invalidArgValue('options.env', k, 'must not contain keys with "=" or null bytes');
-    const s = String(v);
-    if (s.includes('\0')) throw invalidArgValue(`options.env.${k}`, v, 'must not contain null bytes');
-    out[k] = s;
-  }
+  const out = validateEnv(env);
+  for (const k of Object.keys(out)) if (out[k] === undefined) delete out[k];
   return out;
 }
 
-// spawnTree(command, args, options) → SupervisedProcess. No shell: command is
-// the program itself (a path, or a name looked up in PATH).
+// signal / timeoutMs: the whole tree is stopped (kill({ graceMs })) on abort
+// or expiry, and child.cancelled / child.timedOut says which; the listener
+// and the timer go when the tree is gone.
+function stopOn(child, { signal, timeoutMs, graceMs }) {
+  child.cancelled = false;
+  child.timedOut = false;
+  if (!signal && timeoutMs === undefined) return;
+  const cleanups = [];
+  const stop = (flag) => {
+    if (child.cancelled || child.timedOut) return;
+    child[flag] = true;
+    child.kill({ graceMs }).catch(() => {});
+  };
+  if (signal) {
+    const onAbort = () => stop('cancelled');
+    signal.addEventListener('abort', onAbort, { once: true });
+    cleanups.push(() => signal.removeEventListener('abort', onAbort));
+  }
+  if (timeoutMs !== undefined) {
+    const timer = setTimeout(stop, timeoutMs, 'timedOut');
+    cleanups.push(() => clearTimeout(timer));
+  }
+  child.exited.then(() => cleanups.forEach((fn) => fn()));
+}
+
+// spawnTree(command, args, options) → SupervisedProcess. No shell (but for
+// G5's Windows batch files): command is the program itself, a path or a
+// name looked up on PATH (lib/tree/command.js); child.spawnfile is the file
+// found.
 function spawnTree(command, args = [], options) {
   validateString(command, 'command', { maxLength: 32767 });
   if (!Array.isArray(args)) throw invalidArgType('args', 'an instance of Array', args);
@@ -104,14 +148,23 @@ function spawnTree(command, args = [], options) {
   if (o.cwd !== undefined) validateString(o.cwd, 'options.cwd');
   const opts = {
     cwd: o.cwd,
-    env: validateEnv(o.env),
+    env: spawnEnv(o.env),
     stdin: validateStdio(o.stdin, 'options.stdin', 'ignore'),
     stdout: validateStdio(o.stdout, 'options.stdout', 'pipe'),
     stderr: validateStdio(o.stderr, 'options.stderr', 'pipe'),
     graceMs: o.graceMs === undefined ? 5000 : validateInteger(o.graceMs, 'options.graceMs', 0, GRACE_MAX),
+    hostDeathGraceMs: o.hostDeathGraceMs === undefined
+      ? HOST_DEATH_GRACE_DEFAULT
+      : validateInteger(o.hostDeathGraceMs, 'options.hostDeathGraceMs', 0, HOST_DEATH_GRACE_MAX),
   };
+  const signal = validateAbortSignal(o.signal);
+  const timeoutMs = o.timeoutMs === undefined ? undefined : validateInteger(o.timeoutMs, 'options.timeoutMs', 1, GRACE_MAX);
+  const target = resolveCommand(command, args, { cwd: opts.cwd, env: opts.env });
+  if (signal && signal.aborted) throw abortError(signal.reason);
   const { SupervisedProcess } = isWindows ? require('./job-win') : require('./supervisor-posix');
-  const child = new SupervisedProcess(command, args, opts);
+  const child = new SupervisedProcess(target.file, target.args, { ...opts, commandLine: target.commandLine });
+  child.spawnfile = target.resolved || command;
+  stopOn(child, { signal, timeoutMs, graceMs: opts.graceMs });
   child.spawned.then(({ pid }) => {
     supervised.set(pid, child);
     child.once('close', () => {
@@ -121,4 +174,4 @@ function spawnTree(command, args = [], options) {
   return child;
 }
 
-module.exports = { processInfo, listTree, killTree, killTreeSync, spawnTree };
+module.exports = { processInfo, listTree, killTree, killTreeSync, spawnTree, bootId, HOST_DEATH_GRACE_MAX };

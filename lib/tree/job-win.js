@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 // SupervisedProcess on Windows: the backend is created suspended, put into
 // its own job object (kill on close, no breakaway) and resumed
@@ -18,7 +19,12 @@ const path = require('path');
 const { PassThrough } = require('stream');
 
 const { binding, helperPath } = require('../native');
-const { SupervisedBase, spawnError, EMPTY_RESULT } = require('./supervised-base');
+
+// The binding with its Windows-only job functions.
+const win = () => /** @type {import('../native').WinBinding} */ (binding());
+const { withTimeout } = require('../abort');
+const { SupervisedBase, spawnError } = require('./supervised-base');
+const { commandLine } = require('./win-cmdline');
 
 const FORCED_EXIT_CODE = 1;
 const CTRLC_HELPER = 'backend_warden_ctrlc.exe';
@@ -50,27 +56,6 @@ function resolveProgram(command, cwd, env) {
     if (f) return f;
   }
   return null;
-}
-
-// One argument quoted for CommandLineToArgvW / the MSVC runtime (the rules
-// libuv's quote_cmd_arg follows).
-function quoteArg(arg) {
-  if (arg === '') return '""';
-  if (!/[\s"]/.test(arg)) return arg;
-  let out = '"';
-  let backslashes = 0;
-  for (const ch of arg) {
-    if (ch === '\\') {
-      backslashes++;
-    } else if (ch === '"') {
-      out += '\\'.repeat(backslashes * 2 + 1) + '"';
-      backslashes = 0;
-    } else {
-      out += '\\'.repeat(backslashes) + ch;
-      backslashes = 0;
-    }
-  }
-  return `${out}${'\\'.repeat(backslashes * 2)}"`;
 }
 
 // Windows wants the environment block sorted, case-insensitively, and reads
@@ -153,9 +138,12 @@ class SupervisedProcess extends SupervisedBase {
     const s0 = stdioArg(opts.stdin, 'in');
     const s1 = stdioArg(opts.stdout, 'out');
     const s2 = stdioArg(opts.stderr, 'out');
-    this.stdin = s0 && s0 !== true ? s0.stream : null;
-    this.stdout = s1 && s1 !== true ? s1.stream : null;
-    this.stderr = s2 && s2 !== true ? s2.stream : null;
+    // A pipe, or what jobSpawn takes for the others (null: NUL, true: inherit).
+    const piped = (s) => (s === null || s === true ? null : s);
+    this.stdin = piped(s0) && piped(s0).stream;
+    this.stdout = piped(s1) && piped(s1).stream;
+    this.stderr = piped(s2) && piped(s2).stream;
+    const arg = (s) => (s === null || s === true ? s : s.name);
 
     const fail = (err) => {
       for (const p of pipes) {
@@ -176,11 +164,12 @@ class SupervisedProcess extends SupervisedBase {
       fail(spawnError('ENOENT', command));
       return;
     }
-    const cmdline = [program, ...args].map(quoteArg).join(' ');
+    // A batch file comes with its cmd.exe command line built (win-cmdline.js).
+    const cmdline = opts.commandLine || commandLine(program, args);
     let spawned;
     try {
-      spawned = binding().jobSpawn(program, cmdline, opts.cwd ?? null, envBlock(opts.env),
-        s0 && s0 !== true ? s0.name : s0, s1 && s1 !== true ? s1.name : s1, s2 && s2 !== true ? s2.name : s2,
+      spawned = win().jobSpawn(program, cmdline, opts.cwd ?? null, envBlock(opts.env),
+        arg(s0), arg(s1), arg(s2),
         (event, code) => this._onEvent(event, code));
     } catch (err) {
       fail(spawnError(err.code || 'UNKNOWN', command, { detail: err.message }));
@@ -205,7 +194,7 @@ class SupervisedProcess extends SupervisedBase {
       return;
     }
     // The job is empty: the whole tree is gone. Let the pipes drain first.
-    binding().jobClose(this._handle);
+    win().jobClose(this._handle);
     const ends = this._pipes.map((p) => (p.stream === this.stdin ? Promise.resolve() : p.done()));
     Promise.all(ends).then(() => {
       if (this.stdin) this.stdin.end();
@@ -217,7 +206,7 @@ class SupervisedProcess extends SupervisedBase {
   // parent links (Wine's job list can come back incomplete).
   async _members() {
     if (this._closed || !this._handle) return;
-    for (const pid of binding().jobPids(this._handle)) if (pid > 0) this._seen.add(pid);
+    for (const pid of win().jobPids(this._handle)) if (pid > 0) this._seen.add(pid);
     const tree = await binding().listTree(this.pid, this.startTime).catch(() => []);
     for (const p of tree) this._seen.add(p.pid);
   }
@@ -227,9 +216,9 @@ class SupervisedProcess extends SupervisedBase {
   // of each member left; WM_CLOSE to every member's windows.
   async _askToStop() {
     if (this._closed) return;
-    const pids = this._rootGone ? binding().jobPids(this._handle).filter((p) => p > 0 && p !== this.pid) : [this.pid];
+    const pids = this._rootGone ? win().jobPids(this._handle).filter((p) => p > 0 && p !== this.pid) : [this.pid];
     if (pids.length === 0) return;
-    binding().jobAskToStop(this._handle);
+    win().jobAskToStop(this._handle);
     const err = await sendCtrlC(pids);
     // A console program that never got Ctrl+C is forced: say so.
     if (err && !noConsole(err) && !this._closed) {
@@ -242,15 +231,12 @@ class SupervisedProcess extends SupervisedBase {
     let forced = true;
     if (graceMs > 0) {
       this._askToStop().catch((err) => process.emitWarning(`backend-warden: polite stop failed: ${err.message}`, { code: 'ERR_BACKEND_WARDEN_CTRLC' }));
-      let timer;
-      const expired = new Promise((resolve) => { timer = setTimeout(resolve, graceMs, 'timeout'); });
-      forced = (await Promise.race([this.exited.then(() => 'closed'), expired])) === 'timeout';
-      clearTimeout(timer);
+      forced = await withTimeout(this.exited.then(() => false), graceMs, () => true);
     }
     if (forced && !this._closed) {
       await this._members();
       this._forced = true;
-      binding().jobTerminate(this._handle, FORCED_EXIT_CODE);
+      win().jobTerminate(this._handle, FORCED_EXIT_CODE);
     }
     await this.exited;
     this._closeResult = { killed: [...this._seen], forced, survivors: [] };
@@ -263,8 +249,8 @@ class SupervisedProcess extends SupervisedBase {
     if (this._closed || !this._handle) return;
     this.killed = true;
     this._forced = true;
-    binding().jobTerminate(this._handle, FORCED_EXIT_CODE);
-    binding().jobWaitRoot(this._handle, 1000);
+    win().jobTerminate(this._handle, FORCED_EXIT_CODE);
+    win().jobWaitRoot(this._handle, 1000);
   }
 }
 
@@ -276,4 +262,4 @@ function isFile(p) {
   }
 }
 
-module.exports = { SupervisedProcess, quoteArg, envBlock, EMPTY_RESULT };
+module.exports = { SupervisedProcess, envBlock };

@@ -1,6 +1,7 @@
+// @ts-check
 'use strict';
 // SupervisedProcess on Linux and macOS: the backend runs under
-// backend_warden_supervisor (binding/supervisor.c), which Node itself spawns
+// backend_warden_supervisor (binding/supervisor/), which Node itself spawns
 // from the JS thread (so PR_SET_PDEATHSIG follows a thread that lives as
 // long as the host). The supervisor puts the backend in its own process
 // group, reports over a control socket on descriptor 3, and tears the whole
@@ -12,6 +13,7 @@ const fs = require('fs');
 const path = require('path');
 
 const { binding } = require('../native');
+const { LineSplitter } = require('../lines');
 const { signalName, signalNumber, errnoCode } = require('./signals');
 const { SupervisedBase, spawnError, EMPTY_RESULT } = require('./supervised-base');
 
@@ -44,12 +46,22 @@ class SupervisedProcess extends SupervisedBase {
       return;
     }
 
-    const child = spawn(sup, [String(process.pid), String(opts.graceMs), command, ...args], {
-      cwd: opts.cwd,
-      env: opts.env,
-      stdio: [opts.stdin, opts.stdout, opts.stderr, 'pipe'],
-      windowsHide: true,
-    });
+    let child;
+    try {
+      child = spawn(sup, [String(process.pid), String(opts.graceMs), String(opts.hostDeathGraceMs), command, ...args], {
+        cwd: opts.cwd,
+        env: opts.env,
+        stdio: [opts.stdin, opts.stdout, opts.stderr, 'pipe'],
+        windowsHide: true,
+      });
+    } catch (err) {
+      // child_process throws (rather than emitting 'error') for E2BIG,
+      // ENAMETOOLONG and the like: report it through `spawned` all the same.
+      this.stdin = this.stdout = this.stderr = null;
+      this._child = null;
+      this._spawnFailed(spawnError(err.code || 'EINVAL', command, { errno: err.errno, detail: `starting the supervisor ${sup}: ${err.message}` }));
+      return;
+    }
     this._child = child;
     // The supervisor's own PID (it carries the backend's environment too).
     this.supervisorPid = child.pid;
@@ -59,37 +71,31 @@ class SupervisedProcess extends SupervisedBase {
     let spawnSettled = false;
     let closedLine = null;
 
+    // Control lines (binding/supervisor/protocol.h): spawned, error, exit, closed.
     const ctl = child.stdio[3];
-    let buffer = '';
-    ctl.setEncoding('utf8');
-    ctl.on('data', (chunk) => {
-      buffer += chunk;
-      let nl;
-      while ((nl = buffer.indexOf('\n')) >= 0) {
-        const line = buffer.slice(0, nl);
-        buffer = buffer.slice(nl + 1);
-        const [kind, a, b, c] = line.split(' ');
-        if (kind === 'spawned') {
-          spawnSettled = true;
-          this._spawnSucceeded(Number(a), Number(b));
-          this.emit('spawn');
-        } else if (kind === 'error') {
-          spawnSettled = true;
-          const n = Number(a);
-          this._rejectSpawned(spawnError(errnoCode(n), command, { errno: -n }));
-        } else if (kind === 'exit') {
-          const sig = Number(b);
-          this.exitCode = sig ? null : Number(a);
-          this.signalCode = sig ? signalName(sig) : null;
-          this.emit('exit', this.exitCode, this.signalCode);
-        } else if (kind === 'closed') {
-          closedLine = { killed: parsePids(b), forced: a === '1', survivors: parsePids(c) };
-        }
+    const lines = new LineSplitter((line) => {
+      const [kind, a, b, c] = line.split(' ');
+      if (kind === 'spawned') {
+        spawnSettled = true;
+        this._spawnSucceeded(Number(a), Number(b));
+        this.emit('spawn');
+      } else if (kind === 'error') {
+        spawnSettled = true;
+        const n = Number(a);
+        this._rejectSpawned(spawnError(errnoCode(n), command, { errno: -n }));
+      } else if (kind === 'exit') {
+        const sig = Number(b);
+        this.exitCode = sig ? null : Number(a);
+        this.signalCode = sig ? signalName(sig) : null;
+        this.emit('exit', this.exitCode, this.signalCode);
+      } else if (kind === 'closed') {
+        closedLine = { killed: parsePids(b), forced: a === '1', survivors: parsePids(c), complete: line.split(' ')[4] === '1' };
       }
-    });
+    }, { keep: 0, maxLine: Infinity });
+    ctl.on('data', (chunk) => lines.write(chunk));
     ctl.on('error', () => {}); // EPIPE/ECONNRESET when the supervisor is gone
 
-    child.on('error', (err) => {
+    child.on('error', (/** @type {NodeJS.ErrnoException} */ err) => {
       if (!spawnSettled) {
         spawnSettled = true;
         this._rejectSpawned(spawnError(err.code, command, { errno: err.errno, detail: `starting the supervisor ${sup}: ${err.message}` }));
@@ -128,7 +134,7 @@ class SupervisedProcess extends SupervisedBase {
     } catch {
       return EMPTY_RESULT;
     }
-    if (!this._closed) this._child.stdio[3].write(`stop ${signum} ${graceMs}\n`);
+    if (!this._closed) /** @type {import('stream').Writable} */ (this._child.stdio[3]).write(`stop ${signum} ${graceMs}\n`);
     await this.exited;
     return this._closeResult;
   }
@@ -147,4 +153,4 @@ class SupervisedProcess extends SupervisedBase {
   }
 }
 
-module.exports = { SupervisedProcess, supervisorPath, EMPTY_RESULT };
+module.exports = { SupervisedProcess };

@@ -1,0 +1,408 @@
+'use strict';
+// The Backend's state machine: its states and every legal step between
+// them (TRANSITIONS, checked by _setState: an illegal step is a bug and
+// throws), the serialisation of start/restart/stop (concurrent calls never
+// spawn twice and never leave two backends; stop() wins over a start or
+// restart in progress), what follows a backend's exit (a clean stop, a
+// restart with back-off, crashed), the host-exit hook, and the events.
+// One spawned backend is a Run (./run.js); readiness (./readiness.js) and
+// the restart policy (./restart-policy.js) are their own modules. The
+// public class, Backend (./index.js), extends this one and adds status(),
+// which every state change emits.
+//
+// States: idle → starting → running → stopping → stopped, and crashed when
+// automatic restarts gave up.
+
+const EventEmitter = require('events');
+
+const { onAbort, abortable, delay } = require('../abort');
+const { abortError, codedError, plainError } = require('../errors');
+const { validateOptions, validateKeys, validateAbortSignal } = require('../validate');
+const { recoverPidFile } = require('./pid-file');
+const { waitReady } = require('./readiness');
+const { RestartPolicy } = require('./restart-policy');
+const { Run, choosePort } = require('./run');
+const { Observer } = require('./observe');
+
+// Every legal state change; _setState throws on any other (a bug).
+const TRANSITIONS = Object.freeze({
+  idle: ['starting'],
+  starting: ['running', 'stopping', 'stopped', 'crashed'],
+  // a crash: 'starting' (restart), 'crashed' (gave up); a clean exit: 'stopped'
+  running: ['starting', 'stopping', 'stopped', 'crashed'],
+  // 'starting': restart() goes on to start
+  stopping: ['starting', 'stopped'],
+  // 'stopping': stop() while the tree of a backend that exited is torn down
+  stopped: ['starting', 'stopping'],
+  crashed: ['starting', 'stopping', 'stopped'],
+});
+const STATES = Object.freeze(Object.keys(TRANSITIONS));
+
+class Lifecycle extends EventEmitter {
+  // o: the normalised options (./options.js).
+  constructor(o) {
+    super();
+    this._o = o;
+    this._log = this._o.logger;
+    this._state = 'idle';
+    this._run = null; // the current Run, see _spawn
+    this._startTask = null; // a start (or automatic restart) in progress
+    this._stopTask = null; // a stop in progress
+    this._restartTask = null; // a requested restart in progress
+    this._epoch = 0; // bumped by stop(): starts queued before it give up
+    this._policy = new RestartPolicy(this._o.restart);
+    this._lastPort = 0;
+    this._startedAt = null;
+    this._lastExit = null;
+    this._lastError = null;
+    this._exitHook = null;
+    this._disposed = false;
+    // Logs, liveness and the memory limit (./observe.js); heals through _heal.
+    this._observer = new Observer(this._o, (run, cause) => this._heal(run, cause), this._log);
+  }
+
+  // --- public operations ---------------------------------------------------
+
+  start(options) {
+    let signal;
+    try {
+      options = validateKeys(validateOptions(options), ['signal']);
+      signal = validateAbortSignal(options.signal);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    if (this._disposed) return Promise.reject(this._disposedError());
+    if (signal && signal.aborted) return Promise.reject(abortError(signal.reason));
+    return this._ensureStarted(signal);
+  }
+
+  stop() {
+    this._epoch++;
+    return this._stopInternal('stop');
+  }
+
+  restart() {
+    if (this._disposed) return Promise.reject(this._disposedError());
+    if (this._restartTask) return this._restartTask;
+    // A start in progress already brings up a fresh backend: join it.
+    if (this._startTask && !this._stopTask && !this._startTask.controller.signal.aborted) {
+      return this._startTask.promise.then((info) => ({ success: true, url: info.url }));
+    }
+    const epoch = this._epoch;
+    const task = (async () => {
+      if (this._run || this._stopTask) {
+        this.emit('restarting', { reason: 'requested', attempt: 0, delayMs: 0, lastExit: this._lastExit });
+        await this._stopInternal('restart');
+      }
+      if (epoch !== this._epoch) throw this._stoppedError('restart');
+      const info = await this._ensureStarted();
+      return { success: true, url: info.url };
+    })().finally(() => {
+      if (this._restartTask === task) this._restartTask = null;
+    });
+    this._restartTask = task;
+    return task;
+  }
+
+  // Synchronous force-kill of the whole tree, for process.on('exit') and
+  // Electron's will-quit, where nothing asynchronous runs any more.
+  stopSync() {
+    this._epoch++;
+    const task = this._startTask;
+    if (task) this._abortTask(task, 'stopSync()');
+    const run = this._run;
+    if (run) {
+      run.killSync();
+      this._clearRun(run);
+    }
+    this._removeExitHook();
+    if (this._state !== 'idle' && this._state !== 'stopped') {
+      this._setState('stopped');
+      this.emit('stopped', { reason: 'stopSync', success: true, forced: Boolean(run) });
+    }
+  }
+
+  // --- starting ----------------------------------------------------------------
+
+  _ensureStarted(signal) {
+    if (this._stopTask) {
+      // Start after the stop in progress, unless another stop() comes first.
+      const epoch = this._epoch;
+      return this._stopTask.then(() => this._startAfter(epoch, signal));
+    }
+    if (this._state === 'running' && this._run) return Promise.resolve(this._info(this._run));
+    if (this._startTask) {
+      if (!this._startTask.controller.signal.aborted) return this._withSignal(this._startTask.promise, signal);
+      // Someone's signal aborted that start: start afresh once it has cleaned up.
+      const epoch = this._epoch;
+      return this._startTask.promise.catch(() => {}).then(() => this._startAfter(epoch, signal));
+    }
+    this._policy.reset();
+    return this._withSignal(this._beginStart({ attempt: 0, delayMs: 0 }).promise, signal);
+  }
+
+  _startAfter(epoch, signal) {
+    if (epoch !== this._epoch) throw this._stoppedError('start');
+    if (signal && signal.aborted) throw abortError(signal.reason);
+    if (this._disposed) throw this._disposedError();
+    return this._ensureStarted(signal);
+  }
+
+  // A caller's AbortSignal aborts the start it is waiting for.
+  _withSignal(promise, signal) {
+    if (!signal) return promise;
+    const task = this._startTask;
+    const off = onAbort(signal, () => {
+      if (task && this._startTask === task) this._abortTask(task, signal.reason, false);
+    });
+    return promise.then((v) => { off(); return v; }, (e) => { off(); throw e; });
+  }
+
+  _abortTask(task, reason, byStop = true) {
+    if (task.controller.signal.aborted) return;
+    task.byStop = byStop;
+    task.controller.abort(byStop ? this._stoppedError('start', reason) : abortError(reason));
+  }
+
+  _beginStart({ attempt, delayMs }) {
+    const task = { controller: new AbortController(), promise: null, run: null, byStop: false, attempt };
+    this._startTask = task;
+    this._setState('starting');
+    task.promise = this._runStart(task, delayMs).finally(() => {
+      if (this._startTask === task) this._startTask = null;
+    });
+    // Automatic restarts have no caller; their failures are handled in _runStart.
+    if (attempt > 0) task.promise.catch(() => {});
+    return task;
+  }
+
+  async _runStart(task, delayMs) {
+    const { signal } = task.controller;
+    const o = this._o;
+    let run = null;
+    try {
+      // What is left of an earlier run goes first: never two backends.
+      const previous = this._run;
+      if (previous) {
+        await abortable(previous.terminate(), signal);
+        this._clearRun(previous);
+      }
+      if (delayMs > 0) await delay(delayMs, signal);
+      if (signal.aborted) throw signal.reason;
+      this.emit('starting', { attempt: task.attempt });
+      if (o.pidFile) {
+        await abortable(recoverPidFile(o.pidFile, { graceMs: o.stopTimeoutMs, log: this._log, name: o.name }), signal);
+      }
+      await abortable(this._observer.open(), signal);
+      const port = o.port === false ? null : this._observer.selfPort() ? 0 : await abortable(choosePort(o, this._lastPort), signal);
+      if (signal.aborted) throw signal.reason;
+      run = this._spawn(port);
+      task.run = run;
+      await abortable(run.spawned, signal);
+      this._observer.spawned(run);
+      if (o.pidFile) await run.writePidFile();
+      await waitReady(run, o, signal, this._observer);
+      if (signal.aborted) throw signal.reason;
+      run.readyAt = Date.now();
+      this._startedAt = run.readyAt;
+      this._lastError = null;
+      this._setState('running');
+      const info = this._info(run);
+      this._log.info(`[backend-warden] ${o.name}: ready at ${run.url || '(no port)'} (pid ${run.pid})`);
+      this._observer.ready(run);
+      this.emit('ready', info);
+      return info;
+    } catch (caught) {
+      let err = caught;
+      if (signal.aborted) {
+        const reason = signal.reason;
+        err = reason instanceof Error && reason.name === 'AbortError' ? reason : abortError(reason);
+      }
+      if (run) {
+        await run.terminate();
+        this._clearRun(run);
+      }
+      if (task.byStop) throw err; // stop() owns the state from here
+      this._lastError = err ? plainError(err, 'ERR_BACKEND') : null;
+      if (task.attempt > 0 && !signal.aborted) {
+        this._background(err);
+        this._afterCrash(run && run.exitInfo ? run.exitInfo : null);
+      } else if (this._startTask === task || this._startTask === null) {
+        this._log.error(`[backend-warden] ${o.name}: start failed: ${err.message}`);
+        this._setState('stopped');
+        this.emit('stopped', { reason: signal.aborted ? 'aborted' : 'start-failed', success: true, forced: false });
+        this._removeExitHook();
+      }
+      throw err;
+    }
+  }
+
+  _info(run) {
+    return { url: run.url, port: run.port, pid: run.pid };
+  }
+
+  _spawn(port) {
+    const run = new Run(this._o, port);
+    this._observer.attach(run);
+    run.on('stdout', (line) => this.emit('stdout', line));
+    run.on('stderr', (line) => this.emit('stderr', line));
+    run.on('error', (err) => this._background(err));
+    run.once('exit', (exit) => this._onExit(run, exit));
+    this._run = run;
+    if (port !== null) this._lastPort = port;
+    this._addExitHook();
+    return run;
+  }
+
+  // --- exits, crashes and automatic restarts -----------------------------------
+
+  _onExit(run, exit) {
+    this._observer.exited(run, exit);
+    this._lastExit = exit;
+    this.emit('exit', { ...exit });
+    if (run !== this._run || run.expected || this._state !== 'running') return;
+
+    // The backend went away on its own.
+    const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
+    this._lastError = { code: 'ERR_BACKEND_EXITED', message: `backend "${this._o.name}" ${how}` };
+    this._log.warn(`[backend-warden] ${this._o.name}: ${this._lastError.message} after ${exit.uptimeMs} ms`);
+    if (exit.code === 0 && !exit.signal) {
+      // A clean exit is not a crash: no restart.
+      this._setState('stopped');
+      run.terminate().then(() => this._clearRun(run));
+      this.emit('stopped', { reason: 'exit', success: true, forced: false });
+      return;
+    }
+    this._policy.crashedAfter(run.readyAt, exit.at);
+    this._afterCrash(exit);
+  }
+
+  // Restart with back-off, or give up: state crashed.
+  _afterCrash(exit) {
+    const now = Date.now();
+    const delayMs = this._policy.next(now);
+    const { restarts } = this._policy;
+    if (delayMs === null) {
+      this._setState('crashed');
+      const run = this._run;
+      if (run) run.terminate().then(() => this._clearRun(run));
+      else this._removeExitHook();
+      const details = { ...(exit || this._lastExit || { pid: null, code: null, signal: null, at: now, uptimeMs: 0, expected: false }), restarts, error: this._lastError };
+      this._log.error(`[backend-warden] ${this._o.name}: crashed; ${this._policy.enabled ? `gave up after ${restarts} restarts` : 'restart is off'}`);
+      // With logs, the crash's last lines are in the file before 'crashed'.
+      this._observer.afterCrash(run, () => this.emit('crashed', details), () => this._state === 'crashed');
+      return;
+    }
+    this._log.warn(`[backend-warden] ${this._o.name}: restarting in ${delayMs} ms (restart ${restarts})`);
+    this._beginStart({ attempt: restarts, delayMs });
+    this.emit('restarting', { reason: (exit && exit.reason) || 'crash', attempt: restarts, delayMs, lastExit: exit });
+  }
+
+  // Failed liveness probes or the memory limit (./observe.js): the run is
+  // ended and restarted through the restart policy, like a crash.
+  _heal(run, cause) {
+    if (run !== this._run || this._state !== 'running' || run.expected) return;
+    const exit = this._observer.healExit(run, cause);
+    this._lastError = exit.error;
+    delete exit.error;
+    this._log.warn(`[backend-warden] ${this._o.name}: ${this._lastError.message}; restarting`);
+    this.emit(cause.reason, { pid: run.pid, ...(cause.reason === 'limit' ? exit.limit : exit.health) });
+    run.expected = true; // its exit is ours, not a crash
+    this._lastExit = exit;
+    this._afterCrash(exit);
+  }
+
+  // Background failures have no promise to reject: 'error' when someone
+  // listens, the logger otherwise (an unheard 'error' would end the app).
+  _background(err) {
+    if (this.listenerCount('error') > 0) this.emit('error', err);
+    else this._log.error(`[backend-warden] ${this._o.name}: ${err.message}`);
+  }
+
+  // --- stopping ------------------------------------------------------------------
+
+  _stopInternal(reason) {
+    if (this._stopTask) return this._stopTask;
+    const task = this._startTask;
+    const run = this._run;
+    if (!task && !run) {
+      this._removeExitHook();
+      if (this._state === 'crashed' && reason === 'stop') {
+        this._setState('stopped');
+      }
+      return Promise.resolve({ success: true, forced: false });
+    }
+    const p = this._runStop(task, reason).finally(() => {
+      if (this._stopTask === p) this._stopTask = null;
+    });
+    this._stopTask = p;
+    return p;
+  }
+
+  async _runStop(task, reason) {
+    const epoch = this._epoch;
+    this._setState('stopping');
+    if (task) {
+      this._abortTask(task, `${reason}()`);
+      await task.promise.catch(() => {});
+    }
+    const run = this._run || (task && task.run);
+    let result = { success: true, forced: false };
+    if (run) {
+      result = await run.terminate({ shutdown: Boolean(run.readyAt) });
+      this._clearRun(run);
+    }
+    this._startedAt = null;
+    // The restart goes on to start, unless a stop() came in meanwhile.
+    if (reason === 'restart' && epoch === this._epoch) return result;
+    this._setState('stopped');
+    this._removeExitHook();
+    await this._observer.close();
+    this.emit('stopped', { reason: 'stop', ...result });
+    return result;
+  }
+
+  _clearRun(run) {
+    if (this._run !== run) return;
+    this._run = null;
+    if (!this._startTask) this._removeExitHook();
+  }
+
+  // --- host exit -----------------------------------------------------------------
+
+  _addExitHook() {
+    if (!this._o.stopOnExit || this._exitHook) return;
+    this._exitHook = () => this.stopSync();
+    process.on('exit', this._exitHook);
+  }
+
+  _removeExitHook() {
+    if (!this._exitHook) return;
+    process.removeListener('exit', this._exitHook);
+    this._exitHook = null;
+  }
+
+  // --- state -------------------------------------------------------------------------
+
+  _setState(state) {
+    if (this._state === state) return;
+    if (!TRANSITIONS[this._state].includes(state)) {
+      throw new Error(`backend-warden bug: no transition from state '${this._state}' to '${state}'`);
+    }
+    this._state = state;
+    if (state !== 'running') this._observer.halt(this._run); // no probes while stopping or restarting
+    this.emit('status', this.status()); // Backend's status()
+  }
+
+  _stoppedError(what, reason) {
+    const err = abortError(reason);
+    err.message = `${what}() was aborted by ${typeof reason === 'string' ? reason : 'stop()'}`;
+    return err;
+  }
+
+  _disposedError() {
+    return codedError(Error, 'ERR_BACKEND_DISPOSED', `backend "${this._o.name}" was disposed`);
+  }
+}
+
+module.exports = { Lifecycle, STATES, TRANSITIONS };
