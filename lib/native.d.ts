@@ -31,6 +31,8 @@ export interface NativeKillResult {
   killed: number[];
   forced: boolean;
   survivors: number[];
+  /** false when a member exited by itself where its orphans could not be followed. */
+  complete: boolean;
 }
 
 /** portOwner → the socket's owner; pid and name null when it may not be inspected. */

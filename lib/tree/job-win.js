@@ -123,7 +123,8 @@ class SupervisedProcess extends SupervisedBase {
       fail(spawnError('ENOENT', command));
       return;
     }
-    const cmdline = commandLine(program, args);
+    // A batch file comes with its cmd.exe command line built (win-cmdline.js).
+    const cmdline = opts.commandLine || commandLine(program, args);
     let spawned;
     try {
       spawned = win().jobSpawn(program, cmdline, opts.cwd ?? null, envBlock(opts.env),
