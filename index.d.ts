@@ -28,7 +28,13 @@ export interface ProcessInfo {
 }
 
 /** One process; rejects with `ESRCH` when there is no such process. */
-export function processInfo(pid: number): Promise<ProcessInfo>;
+export function processInfo(pid: number): Promise<ProcessInfo & {
+  /**
+   * Linux: `/proc/sys/kernel/random/boot_id`. `startTime` counts from boot, so an identity saved
+   * across a reboot is only the same process if the boot id is the same too. Absent elsewhere.
+   */
+  bootId?: string | null;
+}>;
 
 // --- Process trees ---
 
@@ -67,6 +73,14 @@ export interface KillResult {
   forced: boolean;
   /** PIDs still alive at the end (only processes the caller may not signal, or stuck in the kernel). */
   survivors: number[];
+  /**
+   * Whether every member was followed to its end. `false` when a member exited by itself where
+   * orphans cannot be followed (a plain `killTree` on Linux/macOS: no subreaper), so a process it
+   * started in its last moments may have escaped. Trees started by `spawnTree`/`Backend` on Linux
+   * are always followed (the supervisor is a subreaper). Windows: `false` from a plain `killTree`
+   * walk (not proven), absent from a job object's stop.
+   */
+  complete?: boolean;
 }
 
 /**
@@ -95,8 +109,13 @@ export interface SpawnTreeOptions {
   stdout?: 'pipe' | 'ignore' | 'inherit';
   /** Default `'pipe'`. */
   stderr?: 'pipe' | 'ignore' | 'inherit';
-  /** Grace period used when the host dies or the root exits and leaves descendants, and the default of `kill()`. Default 5000. */
+  /** Grace period used when the root exits and leaves descendants, and the default of `kill()`. Default 5000. */
   graceMs?: number;
+  /**
+   * When the host dies (G2), the polite signal gets at most this long before the force: an
+   * emergency, not a stop. Integer 0..999; default 500.
+   */
+  hostDeathGraceMs?: number;
 }
 
 /**
@@ -449,6 +468,8 @@ export interface BackendOptions {
   stopTimeoutMs?: number;
   /** How long to wait for a forced kill to finish before giving up with survivors; default 5000. */
   killTimeoutMs?: number;
+  /** When the host dies, the polite signal gets at most this long before the force (0..999, default 500). */
+  hostDeathGraceMs?: number;
   /** Restart policy: `true`/absent = the defaults, `false` = never restart. */
   restart?: BackendRestartPolicy | boolean;
   /** File recording `{ pid, startTime, port }` of the running backend, to stop a left-over one on the next start. */

@@ -119,3 +119,38 @@ function httpGet(url) {
 }
 
 module.exports.httpGet = httpGet;
+
+// --- running as another user ---------------------------------------------
+// A checkout may sit in a directory other users cannot enter (mktemp -d
+// makes 0700 ones): a child dropped to uid 65534 could not require it. This
+// returns a world-readable copy of what require('backend-warden') loads
+// (package.json, lib/, the built addon and supervisor), made once per run.
+let readable = null;
+function readableRoot() {
+  if (readable) return readable;
+  const src = path.resolve(__dirname, '..');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bw-readable-'));
+  fs.chmodSync(dir, 0o755);
+  fs.copyFileSync(path.join(src, 'package.json'), path.join(dir, 'package.json'));
+  fs.cpSync(path.join(src, 'lib'), path.join(dir, 'lib'), { recursive: true });
+  const native = require('../lib/native').binding().path;
+  const out = path.join(dir, 'build', 'Release');
+  fs.mkdirSync(out, { recursive: true });
+  for (const f of fs.readdirSync(path.dirname(native))) {
+    if (f === 'backend_warden.node' || f.startsWith('backend_warden_')) fs.copyFileSync(path.join(path.dirname(native), f), path.join(out, f));
+  }
+  for (const d of [dir, path.join(dir, 'build'), out]) fs.chmodSync(d, 0o755);
+  process.once('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+  readable = dir;
+  return dir;
+}
+
+// The environment for such a child: no path into the private checkout.
+function readableEnv() {
+  const env = { ...process.env };
+  delete env.BACKEND_WARDEN_NATIVE;
+  return env;
+}
+
+module.exports.readableRoot = readableRoot;
+module.exports.readableEnv = readableEnv;

@@ -14,7 +14,7 @@ const { Worker } = require('worker_threads');
 const native = require('../lib/native');
 const { findFreePort, isPortFree, waitForPort, portOwner } = require('..');
 const { _internal } = require('../lib/ports');
-const { isWindows, isWine, fixture, waitFor } = require('./helpers');
+const { isWindows, isWine, fixture, waitFor, readableRoot, readableEnv } = require('./helpers');
 
 const root = path.resolve(__dirname, '..');
 // Whether ::1 exists here, asked with the bind probe itself (-3: no such
@@ -60,9 +60,13 @@ function listen(host, port = 0, { ipv6Only = false } = {}) {
   });
 }
 
-// Runs code in a child node with this uid (root only); returns its JSON.
+// Runs code in a child node with this uid (root only); returns its JSON. The
+// package is swapped for readableRoot(): a copy any user may read when the checkout
+// sits in a directory the uid cannot enter (mktemp -d makes 0700 ones).
 function runAs(uid, code) {
-  const r = spawnSync(process.execPath, ['-e', code], { uid, gid: uid, encoding: 'utf8', cwd: os.tmpdir(), timeout: 15000 });
+  const r = spawnSync(process.execPath, ['-e', code.split(JSON.stringify(root)).join(JSON.stringify(readableRoot()))], {
+    uid, gid: uid, encoding: 'utf8', cwd: os.tmpdir(), timeout: 15000, env: readableEnv(),
+  });
   assert.strictEqual(r.status, 0, r.stderr);
   return JSON.parse(r.stdout);
 }

@@ -11,7 +11,7 @@ const path = require('path');
 const warden = require('..');
 const { binding } = require('../lib/native');
 const {
-  isWindows, isWine, fixture, waitFor, makeMarker, markedProcesses, markerEnv, pidAlive,
+  isWindows, isWine, fixture, waitFor, makeMarker, markedProcesses, markerEnv, pidAlive, readableRoot, readableEnv,
 } = require('./helpers');
 
 const TREE = fixture('tree.js');
@@ -193,9 +193,10 @@ describe('process trees', function () {
       const victim = spawn('sleep', ['30'], { stdio: 'ignore' });
       try {
         await new Promise((resolve) => victim.once('spawn', resolve));
-        const code = `require(${JSON.stringify(path.resolve(__dirname, '..'))}).killTree(${victim.pid}, { graceMs: 0 })
+        // A copy any user may read: the checkout may sit in a 0700 directory.
+        const code = `require(${JSON.stringify(readableRoot())}).killTree(${victim.pid}, { graceMs: 0 })
           .then(() => console.log('killed'), (e) => console.log(JSON.stringify({ code: e.code, syscall: e.syscall })));`;
-        const r = require('child_process').spawnSync(process.execPath, ['-e', code], { uid: 65534, gid: 65534, encoding: 'utf8', cwd: '/' });
+        const r = require('child_process').spawnSync(process.execPath, ['-e', code], { uid: 65534, gid: 65534, encoding: 'utf8', cwd: '/', env: readableEnv() });
         assert.deepStrictEqual(JSON.parse(r.stdout.trim()), { code: 'EPERM', syscall: 'kill' }, r.stderr);
         assert.ok(pidAlive(victim.pid), 'the victim was left alone');
       } finally {
@@ -249,7 +250,7 @@ describe('process trees', function () {
       assert.strictEqual(signal, null);
       assert.strictEqual(out, 'hello\nworld\n');
       assert.deepStrictEqual(events, ['spawn', ['exit', 7, null]]);
-      assert.deepStrictEqual(await child.kill(), { killed: [], forced: false, survivors: [] });
+      assert.deepStrictEqual(await child.kill(), { killed: [], forced: false, survivors: [], complete: true });
     });
 
     it('passes cwd and env, and nothing else of the host', async function () {

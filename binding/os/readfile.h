@@ -8,8 +8,9 @@
 #include "os/error.h"
 
 /* Reads path into buf (at most size - 1 bytes, NUL-terminated), retrying on
- * EINTR. *len receives the byte count. Files larger than the buffer are
- * truncated; callers size buffers for what they parse. */
+ * EINTR. *len receives the byte count. A file that does not fit is never
+ * truncated: it fails with EFBIG (read the whole of it with
+ * bw_read_file_alloc). */
 bool bw_read_file(const char* path, char* buf, size_t size, size_t* len, bw_error* err);
 
 /* The same into a malloc'ed buffer that grows as needed (for /proc/net/tcp

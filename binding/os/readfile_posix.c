@@ -29,8 +29,21 @@ bool bw_read_file(const char* path, char* buf, size_t size, size_t* len, bw_erro
     bw_error_from_os(err, "open");
     return false;
   }
-  while (total + 1 < size) {
-    ssize_t r = read_retry(fd, buf + total, size - 1 - total);
+  for (;;) {
+    ssize_t r;
+    if (total + 1 >= size) {
+      /* Full: only a read that finds the end proves nothing was cut off. */
+      char probe;
+      r = read_retry(fd, &probe, 1);
+      if (r == 0) break;
+      close(fd);
+      if (r < 0)
+        bw_error_from_os(err, "read");
+      else
+        bw_error_set(err, BW_ERR_POSIX, EFBIG, "read");
+      return false;
+    }
+    r = read_retry(fd, buf + total, size - 1 - total);
     if (r < 0) {
       bw_error_from_os(err, "read");
       close(fd);

@@ -8,9 +8,13 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
-/* Makes this process a child subreaper where the OS has one, and arranges
- * for sig to be delivered when the host (the parent) dies. Returns false if
- * the host is already gone. */
-bool bw__sup_os_init(pid_t host, int sig);
+/* Makes this process a child subreaper where the OS has one (*subreaper
+ * says whether it is), and arranges for sig to be delivered when the host
+ * (the parent) dies. Returns false if the host is already gone. */
+bool bw__sup_os_init(pid_t host, int sig, bool* subreaper);
+
+/* Closes every descriptor from fd up in one call (close_range). False when
+ * the OS cannot, so the caller walks /dev/fd. */
+bool bw__sup_close_from(int fd);
 
 #endif

@@ -6,7 +6,13 @@
 
 #include "supervisor/supervisor.h"
 
-bool bw__sup_os_init(pid_t host, int sig) {
+bool bw__sup_os_init(pid_t host, int sig, bool* subreaper) {
   (void)sig;
+  *subreaper = false; /* macOS has none: orphans go to launchd */
   return getppid() == host;
+}
+
+bool bw__sup_close_from(int fd) {
+  (void)fd;
+  return false;
 }

@@ -4,15 +4,24 @@
 #define _GNU_SOURCE
 
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "supervisor/supervisor.h"
 
-bool bw__sup_os_init(pid_t host, int sig) {
-  prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+#ifndef SYS_close_range
+#define SYS_close_range 436
+#endif
+
+bool bw__sup_os_init(pid_t host, int sig, bool* subreaper) {
+  *subreaper = prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0;
   /* PR_SET_PDEATHSIG fires when the *thread* that forked us exits; Node
    * spawns from the JS thread, which lives as long as the host. */
   prctl(PR_SET_PDEATHSIG, sig, 0, 0, 0);
   /* The host may have died before prctl: then we were re-parented. */
   return getppid() == host;
+}
+
+bool bw__sup_close_from(int fd) {
+  return syscall(SYS_close_range, (unsigned)fd, ~0U, 0) == 0;
 }

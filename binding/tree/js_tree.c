@@ -151,7 +151,8 @@ static napi_value kill_result_to_js(napi_env env, const bw_kill_result* r) {
   survivors = pids_to_js(env, r->survivors, r->survivor_count);
   if (survivors == NULL) return NULL;
   if (!bw_set_value(env, obj, "killed", killed) || !bw_set_bool(env, obj, "forced", r->forced) ||
-      !bw_set_value(env, obj, "survivors", survivors))
+      !bw_set_value(env, obj, "survivors", survivors) ||
+      !bw_set_bool(env, obj, "complete", r->complete))
     return NULL;
   return obj;
 }
@@ -166,7 +167,7 @@ static void kill_free(void* data) {
   free(req);
 }
 
-static bool read_kill_args(napi_env env, napi_callback_info info, int64_t* pid,
+static bool read_kill_args(napi_env env, napi_callback_info info, int64_t grace_max, int64_t* pid,
                            bw_kill_opts* opts) {
   size_t argc = 4;
   napi_value argv[4] = {NULL, NULL, NULL, NULL};
@@ -178,7 +179,7 @@ static bool read_kill_args(napi_env env, napi_callback_info info, int64_t* pid,
   bw_kill_opts_init(opts);
   if (!bw_arg_int64(env, argv[0], "pid", 1, (int64_t)BW_PID_MAX, pid) ||
       !bw_arg_int64(env, argv[1], "signal", 1, 64, &sig) ||
-      !bw_arg_int64(env, argv[2], "graceMs", 0, 2147483647, &grace) ||
+      !bw_arg_int64(env, argv[2], "graceMs", 0, grace_max, &grace) ||
       !arg_start_time(env, argv[3], &opts->start_time))
     return false;
   opts->signal = (int)sig;
@@ -190,7 +191,7 @@ static napi_value js_kill_tree(napi_env env, napi_callback_info info) {
   char detail[32];
   kill_req* req = bw_calloc(env, 1, sizeof(*req));
   if (req == NULL) return NULL;
-  if (!read_kill_args(env, info, &req->pid, &req->opts)) {
+  if (!read_kill_args(env, info, 2147483647, &req->pid, &req->opts)) {
     free(req);
     return NULL;
   }
@@ -201,7 +202,9 @@ static napi_value js_kill_tree(napi_env env, napi_callback_info info) {
 
 /* killTreeSync(pid, signal, graceMs, startTime): the same on the JS thread,
  * for process 'exit' handlers where nothing asynchronous runs. The JS layer
- * passes graceMs 0 (force at once), so it returns within milliseconds. */
+ * passes graceMs 0 (force at once); a grace beyond BW_SYNC_GRACE_MAX would
+ * freeze the host's event loop, so it is refused. */
+#define BW_SYNC_GRACE_MAX 1000
 static napi_value js_kill_tree_sync(napi_env env, napi_callback_info info) {
   int64_t pid;
   bw_kill_opts opts;
@@ -210,7 +213,7 @@ static napi_value js_kill_tree_sync(napi_env env, napi_callback_info info) {
   napi_value out;
   char detail[32];
   bw_error_clear(&err);
-  if (!read_kill_args(env, info, &pid, &opts)) return NULL;
+  if (!read_kill_args(env, info, BW_SYNC_GRACE_MAX, &pid, &opts)) return NULL;
   opts.force_wait_ms = 1000;
   if (!bw_tree_kill(pid, &opts, &result, &err)) {
     snprintf(detail, sizeof(detail), "%lld", (long long)pid);

@@ -53,6 +53,9 @@ typedef struct bw_kill_opts {
   double start_time;     /* identity of pid, or < 0 to take pid as it is now */
   bool exclude_root;     /* kill the descendants only (the supervisor itself) */
   bool allow_self;       /* the supervisor may name its own pid */
+  /* The caller is a child subreaper (the Linux supervisor): orphans of the
+   * tree come back to it, so a member that exits by itself loses nothing. */
+  bool subreaper;
   /* Called on every wake-up while waiting; the supervisor reaps its
    * children here. May be NULL. */
   void (*on_wake)(void* ctx);
@@ -65,6 +68,10 @@ typedef struct bw_kill_result {
   int64_t* survivors; /* members still alive at the end */
   size_t survivor_count;
   bool forced; /* some member outlived the grace period */
+  /* Every member was followed to its end: false when a member exited by
+   * itself where orphans cannot be followed (no subreaper), so a process it
+   * started in its last moments may have escaped. */
+  bool complete;
 } bw_kill_result;
 
 void bw_kill_opts_init(bw_kill_opts* o);

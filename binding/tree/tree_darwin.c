@@ -84,8 +84,9 @@ int bw__proc_children(int64_t pid, bw_proc_list* out, bw_error* err) {
   return 1;
 }
 
-bool bw__alive(int64_t pid, double start_time) {
+int bw__alive(int64_t pid, double start_time) {
   bw_proc_info info;
-  if (!fill(pid, &info) || info.state == 'Z') return false;
-  return start_time < 0 || info.start_time == start_time;
+  /* libproc reads need no descriptor: a failed read means no process. */
+  if (!fill(pid, &info) || info.state == 'Z') return 0;
+  return start_time < 0 || info.start_time == start_time ? 1 : 0;
 }

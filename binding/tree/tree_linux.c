@@ -13,52 +13,9 @@
 #include <unistd.h>
 
 #include "os/readfile.h"
+#include "tree/procfs.h"
 #include "tree/tree.h"
 #include "tree/tree_posix.h"
-
-/* Parses one /proc/<pid>/stat line. The comm field is in parentheses and may
- * itself contain spaces and ')', so fields are counted from the last ')'. */
-static bool parse_stat(const char* text, bw_proc_info* out) {
-  const char* open = strchr(text, '(');
-  const char* close = strrchr(text, ')');
-  const char* p;
-  size_t n;
-  int field;
-  if (open == NULL || close == NULL || close < open) return false;
-  memset(out, 0, sizeof(*out));
-  out->pid = strtoll(text, NULL, 10);
-  n = (size_t)(close - open - 1);
-  if (n >= sizeof(out->name)) n = sizeof(out->name) - 1;
-  memcpy(out->name, open + 1, n);
-  out->name[n] = '\0';
-  /* After ") ": 3 state, 4 ppid, 5 pgrp, 6 session, ..., 22 starttime. */
-  p = close + 1;
-  for (field = 3; field <= 22; field++) {
-    while (*p == ' ') p++;
-    if (*p == '\0') return false;
-    switch (field) {
-      case 3:
-        out->state = *p;
-        break;
-      case 4:
-        out->ppid = strtoll(p, NULL, 10);
-        break;
-      case 5:
-        out->pgid = strtoll(p, NULL, 10);
-        break;
-      case 6:
-        out->sid = strtoll(p, NULL, 10);
-        break;
-      case 22:
-        out->start_time = (double)strtoull(p, NULL, 10);
-        break;
-      default:
-        break;
-    }
-    while (*p != ' ' && *p != '\0') p++;
-  }
-  return true;
-}
 
 static bool read_stat(int64_t pid, bw_proc_info* out, bw_error* err) {
   char path[64];
@@ -71,7 +28,7 @@ static bool read_stat(int64_t pid, bw_proc_info* out, bw_error* err) {
       bw_error_set(err, BW_ERR_POSIX, ESRCH, "open");
     return false;
   }
-  if (!parse_stat(buf, out)) {
+  if (!bw_procfs_parse_stat(buf, len, out)) {
     bw_error_lib(err, "ERR_PROC_PARSE", "unexpected /proc/<pid>/stat format", "read");
     return false;
   }
@@ -97,8 +54,14 @@ bool bw__proc_scan(bw_proc_list* out, bw_error* err) {
     if (ent->d_name[0] < '1' || ent->d_name[0] > '9') continue;
     pid = strtoll(ent->d_name, &end, 10);
     if (*end != '\0') continue;
-    /* Processes vanish between readdir and open; skip them. */
-    if (!read_stat(pid, &info, &ignored)) continue;
+    /* Processes vanish between readdir and open; skip them. Any other
+     * failure (EMFILE, ENFILE, ENOMEM) would hide a live process: fail. */
+    if (!read_stat(pid, &info, &ignored)) {
+      if (ignored.kind == BW_ERR_POSIX && ignored.num == ESRCH) continue;
+      closedir(dir);
+      *err = ignored;
+      return false;
+    }
     if (!bw_proc_list_push(out, &info)) {
       closedir(dir);
       bw_error_set(err, BW_ERR_POSIX, ENOMEM, "realloc");
@@ -116,45 +79,63 @@ int bw__proc_children(int64_t pid, bw_proc_list* out, bw_error* err) {
   int result = 1;
   snprintf(path, sizeof(path), "/proc/%lld/task", (long long)pid);
   tasks = opendir(path);
-  if (tasks == NULL) return 1; /* gone: no children */
+  if (tasks == NULL) {
+    if (errno == ENOENT || errno == ESRCH) return 1; /* gone: no children */
+    bw_error_from_os(err, "opendir");
+    return -1;
+  }
   while (result == 1 && (ent = readdir(tasks)) != NULL) {
     char file[384];
-    char buf[4096];
+    char* buf;
     size_t len;
-    bw_error ignored;
+    bw_error e;
     const char* p;
+    int64_t child;
     if (ent->d_name[0] < '1' || ent->d_name[0] > '9') continue;
     snprintf(file, sizeof(file), "%s/%s/children", path, ent->d_name);
-    if (!bw_read_file(file, buf, sizeof(buf), &len, &ignored)) {
+    /* The whole list, however wide the tree: a cut-off read would both miss
+     * children and end in a partial number. */
+    if (!bw_read_file_alloc(file, &buf, &len, &e)) {
       /* No such file while the thread exists: a kernel built without
        * CONFIG_PROC_CHILDREN. A thread that just exited has no file either. */
-      if (ignored.kind == BW_ERR_POSIX && ignored.num == ENOENT) {
+      if (e.kind == BW_ERR_POSIX && (e.num == ENOENT || e.num == ESRCH)) {
         snprintf(file, sizeof(file), "%s/%s", path, ent->d_name);
         if (access(file, F_OK) == 0) result = 0;
+        continue;
       }
-      continue;
+      *err = e;
+      result = -1;
+      break;
     }
-    for (p = buf; *p != '\0';) {
-      char* end;
-      long long child = strtoll(p, &end, 10);
+    for (p = buf; bw_procfs_next_pid(&p, buf + len, &child);) {
       bw_proc_info info;
-      if (end == p) break;
-      p = end;
-      if (child > 0 && read_stat(child, &info, &ignored) && !bw_proc_list_push(out, &info)) {
+      if (!read_stat(child, &info, &e)) {
+        if (e.kind == BW_ERR_POSIX && e.num == ESRCH) continue; /* exited meanwhile */
+        *err = e;
+        result = -1;
+        break;
+      }
+      /* Still our child (not a PID reused since the list was read)? */
+      if (info.ppid != pid) continue;
+      if (!bw_proc_list_push(out, &info)) {
         bw_error_set(err, BW_ERR_POSIX, ENOMEM, "realloc");
         result = -1;
         break;
       }
     }
+    free(buf);
   }
   closedir(tasks);
   return result;
 }
 
-bool bw__alive(int64_t pid, double start_time) {
+int bw__alive(int64_t pid, double start_time) {
   bw_proc_info info;
-  bw_error ignored;
-  if (!read_stat(pid, &info, &ignored)) return false;
-  if (info.state == 'Z' || info.state == 'X') return false;
-  return start_time < 0 || info.start_time == start_time;
+  bw_error e;
+  if (!read_stat(pid, &info, &e)) {
+    /* Out of descriptors or memory says nothing about the process. */
+    return e.kind == BW_ERR_POSIX && e.num == ESRCH ? 0 : -1;
+  }
+  if (info.state == 'Z' || info.state == 'X') return 0;
+  return start_time < 0 || info.start_time == start_time ? 1 : 0;
 }

@@ -24,6 +24,9 @@
  * themselves wake it at once through the watches. */
 #define BW_RESCAN_MS 50
 #define BW_FREEZE_ROUNDS 16
+/* Exit watches given back when descriptors run out, so that the engine can
+ * still open /proc files (and the children lists) to look at members. */
+#define BW_FD_RESERVE 16
 
 typedef struct member {
   int64_t pid;
@@ -42,6 +45,8 @@ typedef struct engine {
   int64_t root;
   double root_start;
   bool leader;
+  bool fd_short;   /* out of descriptors: new members are polled, not watched */
+  bool unfollowed; /* a member exited by itself: its last children may be lost */
   const bw_kill_opts* o;
 } engine;
 
@@ -52,22 +57,35 @@ static int64_t now_ms(void) {
 }
 
 /* An exit watch on a member (os/procwatch.h), or -1 when the OS offers none
- * (the engine then polls). The identity is re-checked once the watch is
- * open, so a watch never refers to a PID reused under us; *gone is set when
- * pid no longer has that identity. */
-static int watch_open(int64_t pid, double start_time, bool* gone) {
+ * (the engine then polls); *os_errno then says why (EMFILE/ENFILE: out of
+ * descriptors). The identity is re-checked once the watch is open, so a
+ * watch never refers to a PID reused under us; *gone is set only when pid
+ * provably no longer has that identity (unknown is not gone). */
+static int watch_open(int64_t pid, double start_time, bool* gone, int* os_errno) {
   int fd = bw_procwatch_open(pid);
-  if (fd < 0) {
-    *gone = errno == ESRCH || !bw__alive(pid, start_time);
-    return -1;
-  }
-  if (!bw__alive(pid, start_time)) {
-    bw_procwatch_close(fd);
-    *gone = true;
-    return -1;
-  }
   *gone = false;
-  return fd;
+  *os_errno = 0;
+  if (fd < 0) {
+    if (errno == ESRCH) {
+      *gone = true;
+    } else {
+      *os_errno = errno;
+      *gone = bw__alive(pid, start_time) == 0;
+    }
+    return -1;
+  }
+  switch (bw__alive(pid, start_time)) {
+    case 1:
+      return fd;
+    case 0:
+      *gone = true;
+      break;
+    default:
+      *os_errno = EMFILE; /* the watch took the last descriptor */
+      break;
+  }
+  bw_procwatch_close(fd);
+  return -1;
 }
 
 /* Signals through the watch where the OS can (race-free), else kill(2).
@@ -85,9 +103,33 @@ static member* find_member(engine* e, int64_t pid) {
   return NULL;
 }
 
+/* Out of descriptors: give back the newest watches (those members are
+ * polled by identity from now on) and open no more. */
+static void release_watches(engine* e) {
+  size_t i, freed = 0;
+  e->fd_short = true;
+  for (i = e->n; i > 0 && freed < BW_FD_RESERVE; i--) {
+    member* m = &e->m[i - 1];
+    if (m->fd < 0) continue;
+    bw_procwatch_close(m->fd);
+    m->fd = -1;
+    freed++;
+  }
+}
+
+static void mark_gone(engine* e, member* m) {
+  if (m->gone) return;
+  m->gone = true;
+  /* A member that exits by itself (not frozen and killed) may have started a
+   * process in its last moments that no child list shows any more; only a
+   * subreaper gets such orphans back. */
+  if (!m->stopped && !e->o->subreaper) e->unfollowed = true;
+}
+
 static bool add_member(engine* e, const bw_proc_info* p, bool skip) {
   member* m;
   bool gone = false;
+  int os_errno = 0;
   if (e->n == e->cap) {
     size_t cap = e->cap ? e->cap * 2 : 64;
     member* grown = realloc(e->m, cap * sizeof(*grown));
@@ -101,18 +143,32 @@ static bool add_member(engine* e, const bw_proc_info* p, bool skip) {
   m->start = p->start_time;
   m->skip = skip;
   m->was_stopped = p->state == 'T' || p->state == 't';
-  m->fd = skip ? -1 : watch_open(p->pid, p->start_time, &gone);
-  m->gone = skip ? false : gone;
+  m->fd = -1;
+  if (!skip && !e->fd_short) {
+    m->fd = watch_open(p->pid, p->start_time, &gone, &os_errno);
+    if (m->fd < 0 && (os_errno == EMFILE || os_errno == ENFILE)) release_watches(e);
+  } else if (!skip) {
+    gone = bw__alive(p->pid, p->start_time) == 0;
+  }
   e->n++;
+  if (gone) mark_gone(e, m);
   return true;
 }
 
-static void send_to(member* m, int sig) {
+static void send_to(engine* e, member* m, int sig) {
   int r;
   if (m->skip || m->gone) return;
+  if (m->fd < 0) {
+    /* No watch pins it: signal the PID only while it has its identity. When
+     * the look itself fails (no descriptor), it is left alone and ends up
+     * among the survivors, never among the killed. */
+    int alive = bw__alive(m->pid, m->start);
+    if (alive == 0) mark_gone(e, m);
+    if (alive != 1) return;
+  }
   r = signal_member(m->pid, m->fd, sig);
   if (r == ESRCH)
-    m->gone = true;
+    mark_gone(e, m);
   else if (r == EPERM)
     m->eperm = true;
 }
@@ -146,7 +202,7 @@ static long refresh(engine* e, int sig, bw_error* err) {
     if (p->state == 'Z' || p->state == 'X') continue;
     if (find_member(e, p->pid) != NULL) continue;
     if (!add_member(e, p, false)) goto oom;
-    if (sig) send_to(&e->m[e->n - 1], sig);
+    if (sig) send_to(e, &e->m[e->n - 1], sig);
     added++;
   }
   return bw_rescan_end(&all, &tree, added, err);
@@ -183,7 +239,7 @@ static long refresh_children(engine* e, int sig, bw_error* err) {
         bw_error_set(err, BW_ERR_POSIX, ENOMEM, "realloc");
         return -1;
       }
-      if (sig) send_to(&e->m[e->n - 1], sig);
+      if (sig) send_to(e, &e->m[e->n - 1], sig);
       added++;
     }
     bw_proc_list_free(&kids);
@@ -210,12 +266,21 @@ static size_t alive_count(engine* e) {
 static void update(engine* e, struct pollfd* fds, const size_t* idx, size_t nfds) {
   size_t i;
   for (i = 0; i < nfds; i++)
-    if (fds[i].revents) e->m[idx[i]].gone = true;
+    if (fds[i].revents) mark_gone(e, &e->m[idx[i]]);
   for (i = 0; i < e->n; i++) {
     member* m = &e->m[i];
     if (m->skip || m->gone || m->fd >= 0) continue;
-    if (!bw__alive(m->pid, m->start)) m->gone = true;
+    if (bw__alive(m->pid, m->start) == 0) mark_gone(e, m);
   }
+}
+
+/* The known members are gone: one last look for members they started in
+ * their last moments (and, in a subreaper, orphans re-parented to it), and
+ * for group members no child list shows. Returns the number added. */
+static long last_look(engine* e, int sig, bw_error* err) {
+  long added = refresh_fast(e, sig, err);
+  if (added == 0 && e->leader && !e->o->exclude_root) added = refresh(e, sig, err);
+  return added;
 }
 
 /* Waits until every member is gone or deadline passes, signalling newly
@@ -237,7 +302,11 @@ static bool wait_members(engine* e, int64_t deadline, int sig, bw_error* err) {
       if (refresh(e, sig, err) < 0) goto done;
       last_scan = now;
     }
-    if (alive_count(e) == 0) break;
+    if (alive_count(e) == 0) {
+      long added = last_look(e, sig, err);
+      if (added < 0) goto done;
+      if (added == 0) break;
+    }
     now = now_ms();
     if (now >= deadline) break;
     timeout = deadline - now;
@@ -271,16 +340,20 @@ done:
  * between the last scan and SIGKILL. */
 static bool freeze(engine* e, bw_error* err) {
   int round;
+  const bool group = e->leader && !e->o->exclude_root;
   for (round = 0; round < BW_FREEZE_ROUNDS; round++) {
     size_t i;
     long added;
     for (i = 0; i < e->n; i++) {
       if (e->m[i].stopped) continue;
-      send_to(&e->m[i], SIGSTOP);
+      send_to(e, &e->m[i], SIGSTOP);
       e->m[i].stopped = true;
     }
-    /* Child lists are exact once their owners are stopped. */
-    added = refresh_fast(e, 0, err);
+    /* The group too: a member whose parent exited is in no child list. */
+    if (group) kill((pid_t)-e->root, SIGSTOP);
+    /* Child lists are exact once their owners are stopped; the first round
+     * also scans for the group's members. */
+    added = round == 0 && group ? refresh(e, 0, err) : refresh_fast(e, 0, err);
     if (added < 0) return false;
     if (added == 0) break;
   }
@@ -346,27 +419,29 @@ bool bw_tree_kill(int64_t pid, const bw_kill_opts* o, bw_kill_result* out, bw_er
     bw_error_set(err, BW_ERR_POSIX, ENOMEM, "realloc");
     goto done;
   }
-  if (root.state == 'Z') e.m[0].gone = true;
+  if (root.state == 'Z') e.m[0].gone = true; /* dead before we came: not ours to follow */
   /* The first snapshot walks child lists; the whole-system scan (which also
    * finds group members that are no descendants) runs on the rescan tick. */
   if (refresh_fast(&e, 0, err) < 0) goto done;
 
   if (o->grace_ms > 0) {
-    for (i = 0; i < e.n; i++) send_to(&e.m[i], o->signal);
+    for (i = 0; i < e.n; i++) send_to(&e, &e.m[i], o->signal);
     /* The group too: members not yet enumerated get the signal at once. */
     if (e.leader && !o->exclude_root) kill((pid_t)-pid, o->signal);
     /* Stopped members cannot handle the signal until they run again. */
     for (i = 0; i < e.n; i++)
-      if (e.m[i].was_stopped) send_to(&e.m[i], SIGCONT);
+      if (e.m[i].was_stopped) send_to(&e, &e.m[i], SIGCONT);
     if (!wait_members(&e, now_ms() + o->grace_ms, o->signal, err)) goto done;
   }
   if (alive_count(&e) > 0) {
     out->forced = true;
     if (!freeze(&e, err)) goto done;
-    for (i = 0; i < e.n; i++) send_to(&e.m[i], SIGKILL);
+    for (i = 0; i < e.n; i++) send_to(&e, &e.m[i], SIGKILL);
+    if (e.leader && !o->exclude_root) kill((pid_t)-pid, SIGKILL);
     if (!wait_members(&e, now_ms() + o->force_wait_ms, SIGKILL, err)) goto done;
   }
   ok = build_result(&e, out, err);
+  out->complete = !e.unfollowed;
 
 done:
   for (i = 0; i < e.n; i++) bw_procwatch_close(e.m[i].fd);

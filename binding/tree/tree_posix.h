@@ -17,7 +17,9 @@ bool bw__proc_scan(bw_proc_list* out, bw_error* err);
  * OS keeps no such list (the caller scans everything), -1 on failure. */
 int bw__proc_children(int64_t pid, bw_proc_list* out, bw_error* err);
 
-/* Whether pid is still the process with that identity and not a zombie. */
-bool bw__alive(int64_t pid, double start_time);
+/* Whether pid is still the process with that identity and not a zombie:
+ * 1 yes, 0 no (gone, reused or a zombie), -1 unknown (the look failed, e.g.
+ * EMFILE: never to be taken for "gone"). */
+int bw__alive(int64_t pid, double start_time);
 
 #endif

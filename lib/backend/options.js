@@ -16,7 +16,7 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const HTTP_METHOD = /^[A-Z]+$/;
 const OPTIONS = new Set([
   'command', 'args', 'cwd', 'env', 'name', 'host', 'port', 'portEnv', 'readiness', 'timeoutMs',
-  'shutdown', 'stopTimeoutMs', 'killTimeoutMs', 'restart', 'pidFile', 'stopOnExit', 'logger',
+  'shutdown', 'stopTimeoutMs', 'killTimeoutMs', 'hostDeathGraceMs', 'restart', 'pidFile', 'stopOnExit', 'logger',
 ]);
 
 const RESTART_DEFAULTS = Object.freeze({ maxRestarts: 3, windowMs: 60000, backoffMs: 1000, maxBackoffMs: 30000 });
@@ -164,6 +164,8 @@ function normalizeOptions(options) {
     shutdown,
     stopTimeoutMs: timeout(options.stopTimeoutMs, 'options.stopTimeoutMs', 10000),
     killTimeoutMs: timeout(options.killTimeoutMs, 'options.killTimeoutMs', 5000),
+    // G2: after host death the polite signal gets at most this long (< 1 s).
+    hostDeathGraceMs: options.hostDeathGraceMs === undefined ? 500 : validateInteger(options.hostDeathGraceMs, 'options.hostDeathGraceMs', 0, 999),
     restart: normalizeRestart(options.restart),
     pidFile,
     stopOnExit: options.stopOnExit === undefined ? true : validateBoolean(options.stopOnExit, 'options.stopOnExit'),

@@ -6,7 +6,7 @@
 
 const fs = require('fs');
 
-const { processInfo, killTree } = require('../tree');
+const { processInfo, killTree, bootId } = require('../tree');
 
 // Stops the backend the pid file names, if it is still that process; then
 // removes the file. Logs what it did; never throws for a stale or damaged file.
@@ -21,7 +21,12 @@ async function recoverPidFile(file, { graceMs, log, name }) {
     return;
   }
   const { pid, startTime } = record || {};
-  if (Number.isInteger(pid) && pid > 0 && typeof startTime === 'number') {
+  // A record from another boot (bootId, added later: older files have none
+  // and are taken as this boot's) names a PID of a system that is gone.
+  const current = await bootId();
+  if (record && typeof record.bootId === 'string' && current && record.bootId !== current) {
+    log.info(`[backend-warden] ${name}: pid file ${file} is from an earlier boot; left alone`);
+  } else if (Number.isInteger(pid) && pid > 0 && typeof startTime === 'number') {
     try {
       const info = await processInfo(pid);
       if (info.startTime !== startTime) {

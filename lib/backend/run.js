@@ -13,7 +13,7 @@ const { withTimeout } = require('../abort');
 const { codedError } = require('../errors');
 const { LineSplitter } = require('../lines');
 const { findFreePort, portOwner } = require('../ports');
-const { spawnTree } = require('../tree');
+const { spawnTree, bootId } = require('../tree');
 const { request, urlOf } = require('./http');
 const { writePidFile, removePidFile, removePidFileSync } = require('./pid-file');
 
@@ -75,6 +75,7 @@ class Run extends EventEmitter {
     const args = port === null ? o.args.slice() : o.args.map((a) => a.split('{port}').join(String(port)));
     const proc = spawnTree(o.command, args, {
       cwd: o.cwd, env, stdin: 'ignore', stdout: 'pipe', stderr: 'pipe', graceMs: o.stopTimeoutMs,
+      hostDeathGraceMs: o.hostDeathGraceMs,
     });
     this.proc = proc;
     this.exited = new Promise((resolve) => { this._resolveExit = resolve; });
@@ -197,7 +198,7 @@ class Run extends EventEmitter {
 
   async writePidFile() {
     const o = this._o;
-    const record = { pid: this.pid, startTime: this.startTime, port: this.port, name: o.name, command: o.command, host: process.pid };
+    const record = { pid: this.pid, startTime: this.startTime, bootId: (await bootId()) || undefined, port: this.port, name: o.name, command: o.command, host: process.pid };
     try {
       await writePidFile(o.pidFile, record);
       this._pidFileWritten = true;

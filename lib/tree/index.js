@@ -5,6 +5,8 @@
 // and macOS through the supervisor executable (./supervisor-posix.js), on
 // Windows into a kill-on-close job object (./job-win.js).
 
+const fs = require('fs');
+
 const { binding } = require('../native');
 const { invalidArgType, invalidArgValue } = require('../errors');
 const {
@@ -14,6 +16,9 @@ const { signalNumber } = require('./signals');
 
 const isWindows = process.platform === 'win32';
 const GRACE_MAX = 2147483647;
+// Host death is an emergency (G2): the polite signal gets less than a second.
+const HOST_DEATH_GRACE_MAX = 999;
+const HOST_DEATH_GRACE_DEFAULT = 500;
 
 // Live supervised processes by backend PID: killTree(pid) of a tree we
 // started goes through its supervisor or job, which also reaches
@@ -32,7 +37,20 @@ function validateStartTime(startTime) {
 // ESRCH when no such process exists.
 async function processInfo(pid) {
   validatePid(pid);
-  return binding().processInfo(pid);
+  const info = await binding().processInfo(pid);
+  // Linux start times count from boot: the boot id tells two boots apart,
+  // so an identity saved across a reboot never matches a stranger.
+  if (process.platform === 'linux') info.bootId = await bootId();
+  return info;
+}
+
+let bootIdValue = null;
+async function bootId() {
+  if (process.platform !== 'linux') return null;
+  if (bootIdValue === null) {
+    bootIdValue = await fs.promises.readFile('/proc/sys/kernel/random/boot_id', 'utf8').then((s) => s.trim(), () => '');
+  }
+  return bootIdValue || null;
 }
 
 // listTree(pid) → Promise<[{ pid, ppid, name, startTime }]>, root first.
@@ -108,6 +126,9 @@ function spawnTree(command, args = [], options) {
     stdout: validateStdio(o.stdout, 'options.stdout', 'pipe'),
     stderr: validateStdio(o.stderr, 'options.stderr', 'pipe'),
     graceMs: o.graceMs === undefined ? 5000 : validateInteger(o.graceMs, 'options.graceMs', 0, GRACE_MAX),
+    hostDeathGraceMs: o.hostDeathGraceMs === undefined
+      ? HOST_DEATH_GRACE_DEFAULT
+      : validateInteger(o.hostDeathGraceMs, 'options.hostDeathGraceMs', 0, HOST_DEATH_GRACE_MAX),
   };
   const { SupervisedProcess } = isWindows ? require('./job-win') : require('./supervisor-posix');
   const child = new SupervisedProcess(command, args, opts);
@@ -120,4 +141,4 @@ function spawnTree(command, args = [], options) {
   return child;
 }
 
-module.exports = { processInfo, listTree, killTree, killTreeSync, spawnTree };
+module.exports = { processInfo, listTree, killTree, killTreeSync, spawnTree, bootId, HOST_DEATH_GRACE_MAX };

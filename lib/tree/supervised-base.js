@@ -7,8 +7,8 @@
 
 const { EventEmitter } = require('events');
 
-/** @type {{ killed: readonly number[], forced: boolean, survivors: readonly number[] }} */
-const EMPTY_RESULT = Object.freeze({ killed: Object.freeze([]), forced: false, survivors: Object.freeze([]) });
+/** @type {{ killed: readonly number[], forced: boolean, survivors: readonly number[], complete: boolean }} */
+const EMPTY_RESULT = Object.freeze({ killed: Object.freeze([]), forced: false, survivors: Object.freeze([]), complete: true });
 
 // An error like Node's own spawn errors: "spawn <command> <CODE>".
 function spawnError(code, command, { errno, detail } = {}) {

@@ -46,12 +46,22 @@ class SupervisedProcess extends SupervisedBase {
       return;
     }
 
-    const child = spawn(sup, [String(process.pid), String(opts.graceMs), command, ...args], {
-      cwd: opts.cwd,
-      env: opts.env,
-      stdio: [opts.stdin, opts.stdout, opts.stderr, 'pipe'],
-      windowsHide: true,
-    });
+    let child;
+    try {
+      child = spawn(sup, [String(process.pid), String(opts.graceMs), String(opts.hostDeathGraceMs), command, ...args], {
+        cwd: opts.cwd,
+        env: opts.env,
+        stdio: [opts.stdin, opts.stdout, opts.stderr, 'pipe'],
+        windowsHide: true,
+      });
+    } catch (err) {
+      // child_process throws (rather than emitting 'error') for E2BIG,
+      // ENAMETOOLONG and the like: report it through `spawned` all the same.
+      this.stdin = this.stdout = this.stderr = null;
+      this._child = null;
+      this._spawnFailed(spawnError(err.code || 'EINVAL', command, { errno: err.errno, detail: `starting the supervisor ${sup}: ${err.message}` }));
+      return;
+    }
     this._child = child;
     // The supervisor's own PID (it carries the backend's environment too).
     this.supervisorPid = child.pid;
@@ -79,7 +89,7 @@ class SupervisedProcess extends SupervisedBase {
         this.signalCode = sig ? signalName(sig) : null;
         this.emit('exit', this.exitCode, this.signalCode);
       } else if (kind === 'closed') {
-        closedLine = { killed: parsePids(b), forced: a === '1', survivors: parsePids(c) };
+        closedLine = { killed: parsePids(b), forced: a === '1', survivors: parsePids(c), complete: line.split(' ')[4] === '1' };
       }
     }, { keep: 0, maxLine: Infinity });
     ctl.on('data', (chunk) => lines.write(chunk));

@@ -1,0 +1,109 @@
+'use strict';
+// G7: the JS thread while a 400-process tree is killed. The event loop's
+// delay (perf_hooks.monitorEventLoopDelay, 1 ms resolution) is sampled from
+// the call until every process is gone, for killTree and for a raw
+// process.kill(-pgid) of the same kind of tree; the target is killTree's p99
+// within 3x the raw kill's. Both sides wait for "all gone" the same way (a
+// cheap kill(pid, 0) sweep every 10 ms), so the sweep costs both the same.
+// Linux/macOS only.
+//
+//   node bench/loop.js [--quick] [--size N]
+
+const { spawn } = require('child_process');
+const fs = require('fs');
+const { monitorEventLoopDelay } = require('perf_hooks');
+const { killTree } = require('..');
+const { median, printTable } = require('./util');
+
+function childrenOf(pid) {
+  const out = [];
+  for (const name of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${name}/stat`, 'latin1');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === pid) out.push(Number(name));
+    } catch { /* gone */ }
+  }
+  return out;
+}
+
+function alive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// A process group: sh leading it, n - 1 sleep(1) children (zombies until sh
+// reaps them, so "gone" is checked on the leader and by kill(pid, 0)).
+async function makeTree(n) {
+  const root = spawn('sh', ['-c', `i=1; while [ $i -lt ${n} ]; do sleep 1000 & i=$((i+1)); done; exec sleep 1000`], {
+    stdio: 'ignore', detached: true,
+  });
+  await new Promise((r) => root.once('spawn', r));
+  const deadline = Date.now() + 60000;
+  let kids = [];
+  while ((kids = childrenOf(root.pid)).length < n - 1) {
+    if (Date.now() > deadline) throw new Error('tree did not come up');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return { root, pids: [root.pid, ...kids] };
+}
+
+async function allGone(pids) {
+  let left = pids;
+  while ((left = left.filter(alive)).length > 0) await new Promise((r) => setTimeout(r, 10));
+}
+
+// One kill of an n-process tree under the loop-delay monitor → { p99, max } ms.
+async function sample(n, how) {
+  const { root, pids } = await makeTree(n);
+  const exited = new Promise((r) => root.once('exit', r));
+  // Let the loop settle after building the tree.
+  await new Promise((r) => setTimeout(r, 100));
+  const h = monitorEventLoopDelay({ resolution: 1 });
+  h.enable();
+  if (how === 'killTree') await killTree(root.pid, { signal: 'SIGTERM' });
+  else process.kill(-root.pid, 'SIGTERM');
+  await allGone(pids);
+  await exited;
+  h.disable();
+  return { p99: h.percentile(99) / 1e6, max: h.max / 1e6 };
+}
+
+async function run({ quick = false, size = 400 } = {}) {
+  if (process.platform === 'win32') return [];
+  const reps = quick ? 3 : 7;
+  const s = { killTree: [], raw: [] };
+  for (let i = 0; i < reps; i++) {
+    s.raw.push(await sample(size, 'raw'));
+    s.killTree.push(await sample(size, 'killTree'));
+  }
+  const p99 = (how) => median(s[how].map((x) => x.p99));
+  const worst = (how) => Math.max(...s[how].map((x) => x.max));
+  const ours = p99('killTree');
+  const raw = p99('raw');
+  return [
+    {
+      work: `loop p99 delay, kill a ${size}-process tree (median of ${reps})`, ours, anchor: raw, anchorName: 'raw killpg',
+      ratio: ours / raw, unit: 'ms', target: '<= 3x raw killpg (G7)', pass: ours / raw <= 3,
+    },
+    {
+      work: `loop max delay, kill a ${size}-process tree (worst of ${reps})`, ours: worst('killTree'), anchor: worst('raw'),
+      anchorName: 'raw killpg', ratio: worst('killTree') / worst('raw'), unit: 'ms', target: 'informational', pass: null,
+    },
+  ];
+}
+
+module.exports = { run };
+
+if (require.main === module) {
+  const i = process.argv.indexOf('--size');
+  run({ quick: process.argv.includes('--quick'), size: i > 0 ? Number(process.argv[i + 1]) : 400 }).then(printTable, (err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}

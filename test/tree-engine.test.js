@@ -1,0 +1,316 @@
+'use strict';
+// The POSIX kill engine against hostile trees (issue #13): helpers detached
+// during a graceful stop, trees wider than a page of /proc text, members in
+// the group but not in the tree, descriptor exhaustion, host death with
+// members that ignore SIGTERM or never yield. Linux only where the fixture or
+// the guarantee is Linux's (subreaper, /proc, prlimit); each skip says why.
+// Survivors are found by the marker every process inherits, never by name.
+
+const assert = require('assert');
+const { spawn, spawnSync } = require('child_process');
+const fs = require('fs');
+const path = require('path');
+
+const warden = require('..');
+const { binding } = require('../lib/native');
+const {
+  fixture, waitFor, makeMarker, markedProcesses, markerEnv, pidAlive,
+} = require('./helpers');
+
+const isLinux = process.platform === 'linux';
+const linux = isLinux ? describe : describe.skip;
+const ENGINE = fixture('engine-tree.js');
+const WIDE = fixture('wide.pl');
+const HOST = fixture('engine-host.js');
+const hasPerl = isLinux && spawnSync('perl', ['-e', '1']).status === 0;
+const hasPrlimit = isLinux && spawnSync('prlimit', ['--version']).status === 0;
+
+function rm(marker) {
+  fs.rmSync(marker, { recursive: true, force: true });
+}
+
+// Kills whatever still carries the marker (cleanup after a failed assertion).
+function sweep(marker) {
+  for (const pid of markedProcesses(marker)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch { /* gone */ }
+  }
+}
+
+async function survivors(marker, timeoutMs = 3000) {
+  await waitFor(() => markedProcesses(marker).length === 0, timeoutMs).catch(() => {});
+  return markedProcesses(marker);
+}
+
+function readReady(file, timeoutMs = 30000) {
+  return waitFor(() => fs.existsSync(file) && fs.readFileSync(file, 'utf8'), timeoutMs);
+}
+
+// engine-tree.js <mode>, plainly (child_process) or supervised (spawnTree).
+async function startEngineTree(mode, { supervised = false, detached = false, graceMs } = {}) {
+  const marker = makeMarker();
+  const env = markerEnv(marker);
+  let child;
+  if (supervised) {
+    child = warden.spawnTree(process.execPath, [ENGINE, mode], { env, stdout: 'ignore', stderr: 'inherit', graceMs });
+    await child.spawned;
+  } else {
+    child = spawn(process.execPath, [ENGINE, mode], { env, stdio: 'ignore', detached });
+    await new Promise((resolve) => child.once('spawn', resolve));
+  }
+  const ready = await readReady(path.join(marker, 'ready'));
+  return { child, marker, ready };
+}
+
+// perl wide.pl <n>: one root with n children that ignore TERM and HUP. Not
+// detached: the root leads no process group, so only the tree walk finds them.
+async function startWide(n, { supervised = false } = {}) {
+  const marker = makeMarker();
+  const readyFile = path.join(marker, 'ready');
+  const env = markerEnv(marker);
+  let child;
+  if (supervised) {
+    child = warden.spawnTree('perl', [WIDE, String(n), readyFile], { env, stdout: 'ignore', stderr: 'inherit' });
+    await child.spawned;
+  } else {
+    child = spawn('perl', [WIDE, String(n), readyFile], { env, stdio: 'ignore' });
+    await new Promise((resolve) => child.once('spawn', resolve));
+  }
+  const [, got] = (await readReady(readyFile, 240000)).trim().split(' ').map(Number);
+  assert.strictEqual(got, n, 'every child of the wide tree came up');
+  return { child, marker };
+}
+
+linux('tree engine (Linux: subreaper, /proc child lists)', function () {
+  this.timeout(60000);
+
+  describe('members found and killed (G1, G4)', function () {
+    it('kills a helper that a backend detaches (setsid) in its SIGTERM handler before exiting (spawnTree kill)', async function () {
+      const { child, marker } = await startEngineTree('detach-on-term', { supervised: true });
+      try {
+        const result = await child.kill({ graceMs: 1000 });
+        const helper = Number(await readReady(path.join(marker, 'helper'), 5000));
+        assert.ok(helper > 0);
+        assert.deepStrictEqual(await survivors(marker), [], `the detached helper ${helper} survived; result ${JSON.stringify(result)}`);
+        assert.ok(result.killed.includes(helper), `the helper is reported killed: ${JSON.stringify(result)}`);
+        assert.deepStrictEqual(result.survivors, []);
+      } finally {
+        sweep(marker);
+        rm(marker);
+      }
+    });
+
+    it('says so when a plain killTree cannot follow a helper detached by an exiting member (no subreaper): result.complete is false', async function () {
+      const { child, marker } = await startEngineTree('detach-on-term', { detached: true });
+      try {
+        const result = await warden.killTree(child.pid, { graceMs: 1000 });
+        await readReady(path.join(marker, 'helper'), 5000);
+        const left = await survivors(marker, 500);
+        assert.strictEqual(typeof result.complete, 'boolean', JSON.stringify(result));
+        if (left.length > 0) assert.strictEqual(result.complete, false, `${left} escaped, yet the result claims completeness: ${JSON.stringify(result)}`);
+        assert.strictEqual(result.complete, false, 'a member exited by itself during the polite phase, so its last children could not be followed');
+      } finally {
+        sweep(marker);
+        rm(marker);
+      }
+    });
+
+    it('reports complete: true when every member was forced (nothing could exit unobserved)', async function () {
+      const { child, marker } = await startEngineTree('ignore-term', { detached: true });
+      try {
+        const result = await warden.killTree(child.pid, { graceMs: 0 });
+        assert.strictEqual(result.complete, true, JSON.stringify(result));
+        assert.deepStrictEqual(await survivors(marker), []);
+      } finally {
+        sweep(marker);
+        rm(marker);
+      }
+    });
+
+    // Wider than one 4096-byte read of /proc/<pid>/task/<tid>/children (5- to
+    // 7-digit PIDs and a space each): the old engine cut the list there. The
+    // issue's figures are for 1,200; 900 keeps the test short on a loaded box.
+    const WIDTH = 900;
+    for (const how of ['killTree({ graceMs: 0 })', 'killTreeSync', 'spawnTree kill({ graceMs: 0 })']) {
+      (hasPerl ? it : it.skip)(`${how} kills all of a ${WIDTH}-child tree whose children ignore TERM and HUP${hasPerl ? '' : ' (skipped: perl not installed)'}`, async function () {
+        this.timeout(300000);
+        const { child, marker } = await startWide(WIDTH, { supervised: how.startsWith('spawnTree') });
+        try {
+          let result;
+          if (how === 'killTreeSync') result = warden.killTreeSync(child.pid);
+          else if (how.startsWith('spawnTree')) result = await child.kill({ graceMs: 0 });
+          else result = await warden.killTree(child.pid, { graceMs: 0 });
+          const left = await survivors(marker);
+          assert.strictEqual(left.length, 0, `${left.length} of ${WIDTH + 1} survived, result.survivors ${JSON.stringify(result.survivors)}`);
+          if (how === 'killTreeSync') {
+            // The sync kill waits at most a second for the dying: on a loaded
+            // machine some of 901 may still be exiting, and are reported so.
+            assert.ok(result.killed.length + result.survivors.length >= WIDTH + 1, `reported ${result.killed.length} killed, ${result.survivors.length} survivors`);
+          } else {
+            assert.ok(result.killed.length >= WIDTH + 1, `reported ${result.killed.length} killed`);
+            assert.deepStrictEqual(result.survivors, []);
+          }
+        } finally {
+          sweep(marker);
+          rm(marker);
+        }
+      });
+    }
+
+    for (const how of ['killTreeSync', 'killTree({ graceMs: 0 })']) {
+      it(`${how} kills a group member whose parent exited (an orphan still in the group, no setsid)`, async function () {
+        const { child, marker, ready } = await startEngineTree('orphan', { detached: true });
+        const orphan = Number(ready.trim().split(' ')[1]);
+        try {
+          assert.ok(pidAlive(orphan), 'the orphan runs');
+          const result = how === 'killTreeSync' ? warden.killTreeSync(child.pid) : await warden.killTree(child.pid, { graceMs: 0 });
+          assert.deepStrictEqual(await survivors(marker), [], `orphan ${orphan} survived: ${JSON.stringify(result)}`);
+          assert.ok(result.killed.includes(orphan), JSON.stringify(result));
+        } finally {
+          sweep(marker);
+          rm(marker);
+        }
+      });
+    }
+
+    (hasPerl && hasPrlimit ? it : it.skip)(`never reports a member killed that it could not watch for lack of descriptors (EMFILE), and kills it anyway${hasPerl && hasPrlimit ? '' : ' (skipped: needs perl and prlimit)'}`, async function () {
+      this.timeout(120000);
+      const marker = makeMarker();
+      const readyFile = path.join(marker, 'ready');
+      const code = `
+        const { spawn } = require('child_process');
+        const fs = require('fs');
+        const w = require(${JSON.stringify(path.resolve(__dirname, '..'))});
+        const c = spawn('perl', [${JSON.stringify(WIDE)}, '300', ${JSON.stringify(readyFile)}], { stdio: 'ignore' });
+        const t = setInterval(() => {
+          if (!fs.existsSync(${JSON.stringify(readyFile)})) return;
+          clearInterval(t);
+          w.killTree(c.pid, { graceMs: 200 }).then((r) => console.log(JSON.stringify(r)), (e) => console.log(JSON.stringify({ error: e.code })));
+        }, 20);`;
+      try {
+        // 64 descriptors: node needs about 25 of its own, so most of the 301
+        // members get no pidfd.
+        const r = spawnSync('prlimit', ['--nofile=64:64', '--', process.execPath, '-e', code], {
+          env: markerEnv(marker), encoding: 'utf8', timeout: 90000,
+        });
+        const out = JSON.parse(r.stdout.trim().split('\n').pop() || '{}');
+        const left = await survivors(marker);
+        if (out.error) {
+          assert.match(out.error, /^E[MN]FILE$/, `a rejection must name the cause: ${r.stdout}${r.stderr}`);
+        } else {
+          const killedAlive = (out.killed || []).filter(pidAlive);
+          assert.deepStrictEqual(killedAlive, [], 'members reported killed are alive');
+          assert.strictEqual(left.length, 0, `${left.length} of 301 survived; reported killed ${(out.killed || []).length}, survivors ${JSON.stringify(out.survivors)}`);
+        }
+      } finally {
+        sweep(marker);
+        rm(marker);
+      }
+    });
+  });
+
+  describe('host death (G2)', function () {
+    for (const mode of ['ignore-term', 'busy']) {
+      it(`a tree that ${mode === 'busy' ? 'spins and ignores SIGTERM' : 'ignores SIGTERM'} is gone within about a second of the host's SIGKILL, although the stop grace is 10 s`, async function () {
+        const marker = makeMarker();
+        const host = spawn(process.execPath, [HOST, '10000', 'default', mode], { env: markerEnv(marker), stdio: ['ignore', 'ignore', 'inherit'] });
+        try {
+          await readReady(path.join(marker, 'host-ready'));
+          assert.ok(markedProcesses(marker).length >= 4, 'the tree runs');
+          const t0 = Date.now();
+          host.kill('SIGKILL');
+          await waitFor(() => markedProcesses(marker).length === 0, 8000, 10).catch(() => {});
+          const dt = Date.now() - t0;
+          assert.deepStrictEqual(markedProcesses(marker), [], 'survivors of host death');
+          // G2 says one second (default hostDeathGraceMs 500 + the force).
+          // The bound is generous: with 16-35 runnable processes per core the
+          // kill itself and this test's /proc sweeps take a second more. It
+          // is far below the 10 s stop grace the old supervisor used.
+          assert.ok(dt < 4000, `tree gone ${dt} ms after host death`);
+        } finally {
+          host.kill('SIGKILL');
+          sweep(marker);
+          rm(marker);
+        }
+      });
+    }
+
+    it('after host death a SIGTERM-honouring root still gets its polite signal (its handler runs), and the tree is gone within hostDeathGraceMs + the force', async function () {
+      const marker = makeMarker();
+      const host = spawn(process.execPath, [HOST, '10000', '900', 'detach-on-term'], { env: markerEnv(marker), stdio: ['ignore', 'ignore', 'inherit'] });
+      try {
+        await readReady(path.join(marker, 'host-ready'));
+        const t0 = Date.now();
+        host.kill('SIGKILL');
+        // The root handles SIGTERM (starts its helper, exits); the helper
+        // (detached, ignoring SIGTERM once it runs) is forced after at most
+        // 900 ms.
+        await readReady(path.join(marker, 'helper'), 5000);
+        await waitFor(() => markedProcesses(marker).length === 0, 8000, 10).catch(() => {});
+        const dt = Date.now() - t0;
+        assert.deepStrictEqual(markedProcesses(marker), []);
+        assert.ok(dt < 4500, `tree gone ${dt} ms after host death`);
+      } finally {
+        host.kill('SIGKILL');
+        sweep(marker);
+        rm(marker);
+      }
+    });
+
+    it('validates hostDeathGraceMs like every other option (integer, 0..999)', function () {
+      for (const bad of [1000, -1, 1.5, 2 ** 31]) {
+        assert.throws(() => warden.spawnTree('true', [], { hostDeathGraceMs: bad }), { name: 'RangeError', code: 'ERR_OUT_OF_RANGE' }, String(bad));
+        assert.throws(() => new warden.Backend({ command: process.execPath, hostDeathGraceMs: bad }), { name: 'RangeError', code: 'ERR_OUT_OF_RANGE' }, String(bad));
+      }
+      for (const bad of ['500', null, {}]) {
+        assert.throws(() => warden.spawnTree('true', [], { hostDeathGraceMs: bad }), { name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE' }, String(bad));
+        assert.throws(() => new warden.Backend({ command: process.execPath, hostDeathGraceMs: bad }), { name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE' }, String(bad));
+      }
+    });
+  });
+
+  describe('smaller items', function () {
+    it('spawnTree rejects spawned (never throws) when the argument list is too long (E2BIG)', async function () {
+      let child;
+      // 100 arguments of 30,000 bytes: more than ARG_MAX (2 MiB by default).
+      const args = Array.from({ length: 100 }, () => 'x'.repeat(30000));
+      assert.doesNotThrow(() => { child = warden.spawnTree(process.execPath, args); });
+      await assert.rejects(child.spawned, { code: 'E2BIG', syscall: 'spawn' });
+      await child.exited;
+    });
+
+    it('the raw killTreeSync binding refuses a grace longer than a second on the JS thread', function () {
+      assert.throws(() => binding().killTreeSync(0x7ffffff0, 15, 2 ** 31 - 1, null), { name: 'RangeError', code: 'ERR_OUT_OF_RANGE' });
+      assert.throws(() => binding().killTreeSync(0x7ffffff0, 15, 1001, null), { name: 'RangeError', code: 'ERR_OUT_OF_RANGE' });
+      assert.throws(() => binding().killTreeSync(0x7ffffff0, 15, 0, null), { code: 'ESRCH' });
+    });
+
+    it('processInfo carries the boot id, and a pid file from another boot never matches', async function () {
+      const bootId = fs.readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+      const me = await warden.processInfo(process.pid);
+      assert.strictEqual(me.bootId, bootId);
+      const { child, marker } = await startEngineTree('ignore-term', { detached: true });
+      const dir = fs.mkdtempSync(path.join(require('os').tmpdir(), 'bw-pidfile-'));
+      const pidFile = path.join(dir, 'backend.pid');
+      try {
+        const info = await warden.processInfo(child.pid);
+        // Same pid, same start time, another boot: a stranger.
+        fs.writeFileSync(pidFile, JSON.stringify({ pid: child.pid, startTime: info.startTime, bootId: '00000000-0000-0000-0000-000000000000', port: 1 }));
+        const backend = new warden.Backend({ command: process.execPath, args: ['-e', 'setTimeout(() => {}, 1e6)'], port: false, readiness: false, pidFile, logger: { info() {}, warn() {}, error() {}, debug() {} } });
+        await backend.start();
+        await backend.stop();
+        assert.ok(pidAlive(child.pid), 'a process from "another boot" was killed');
+        // The old format (no bootId) still works: same boot assumed.
+        fs.writeFileSync(pidFile, JSON.stringify({ pid: child.pid, startTime: info.startTime, port: 1 }));
+        await backend.start();
+        await backend.stop();
+        await waitFor(() => !pidAlive(child.pid), 8000);
+      } finally {
+        sweep(marker);
+        rm(marker);
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  });
+});
