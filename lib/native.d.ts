@@ -22,6 +22,8 @@ export interface NativeProcess {
   ppid: number;
   name: string;
   startTime: number;
+  /** Not from the binding: lib/tree/index.js adds it on Linux (the boot the start time counts from). */
+  bootId?: string | null;
 }
 
 /** killTree, killTreeSync. */
@@ -29,6 +31,8 @@ export interface NativeKillResult {
   killed: number[];
   forced: boolean;
   survivors: number[];
+  /** Whether the walk saw the whole tree. */
+  complete: boolean;
 }
 
 /** portOwner → the socket's owner; pid and name null when it may not be inspected. */
