@@ -22,7 +22,7 @@ export interface NativeProcess {
   ppid: number;
   name: string;
   startTime: number;
-  /** Not from the binding: lib/tree/index.js adds it on Linux (the boot the start time counts from). */
+  /** Not from the binding: lib/tree/index.js adds the Linux boot id in processInfo(). */
   bootId?: string | null;
 }
 
@@ -31,7 +31,7 @@ export interface NativeKillResult {
   killed: number[];
   forced: boolean;
   survivors: number[];
-  /** Whether the walk saw the whole tree. */
+  /** false when a member exited by itself where its orphans could not be followed. */
   complete: boolean;
 }
 
