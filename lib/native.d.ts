@@ -22,6 +22,8 @@ export interface NativeProcess {
   ppid: number;
   name: string;
   startTime: number;
+  /** Not from the binding: lib/tree/index.js adds the Linux boot id in processInfo(). */
+  bootId?: string | null;
 }
 
 /** killTree, killTreeSync. */
