@@ -101,4 +101,10 @@ function binding() {
   return cached;
 }
 
-module.exports = { binding, loadFrom, candidates, unpacked };
+// An executable shipped next to the binding (the Unix supervisor, the
+// Windows Ctrl+C helper), outside app.asar: the OS cannot run it from there.
+function helperPath(name) {
+  return unpacked(path.join(path.dirname(binding().path), name));
+}
+
+module.exports = { binding, loadFrom, candidates, unpacked, helperPath };
