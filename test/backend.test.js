@@ -436,7 +436,8 @@ describe('Backend', function () {
       const d = dir();
       const b = backend(['--delay=3000', `--pid-dir=${d}`]);
       const starting = b.start();
-      await waitFor(() => pidCount(d) === 1);
+      // A generous bound: a node.exe under Wine on a loaded machine takes seconds to start.
+      await waitFor(() => pidCount(d) === 1, 20000);
       const r = await b.stop();
       assert.strictEqual(r.success, true);
       await assert.rejects(starting, { name: 'AbortError', code: 'ABORT_ERR' });
@@ -449,7 +450,7 @@ describe('Backend', function () {
       const b = backend(['--delay=3000', `--pid-dir=${d}`]);
       const ac = new AbortController();
       const starting = b.start({ signal: ac.signal });
-      await waitFor(() => pidCount(d) === 1);
+      await waitFor(() => pidCount(d) === 1, 20000); // generous: see above
       ac.abort();
       await assert.rejects(starting, { name: 'AbortError' });
       assert.strictEqual(b.status().state, 'stopped');
