@@ -194,3 +194,5 @@ export function loadFrom(paths: string[], requireFn?: (path: string) => unknown)
 export function candidates(root?: string, env?: Record<string, string | undefined>): string[];
 /** A path inside app.asar → the same path in app.asar.unpacked. */
 export function unpacked(path: string): string;
+/** An executable shipped next to the binding (supervisor, Ctrl+C helper), outside app.asar. */
+export function helperPath(name: string): string;
