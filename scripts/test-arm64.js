@@ -89,7 +89,7 @@ function main(args) {
   const mocha = path.join(root, 'node_modules', 'mocha', 'bin', 'mocha.js');
   const spec = args.some((a) => a.endsWith('.js')) ? [] : DEFAULT_SPEC;
   // Emulation is several times slower: generous per-test timeout.
-  const r = run(node, [mocha, '--no-config', '--no-colors', '--timeout', '120000', '--slow', '10000', ...spec, ...args], {
+  const r = run(node, [mocha, '--no-config', '--forbid-only', '--fail-zero', '--no-colors', '--timeout', '120000', '--slow', '10000', ...spec, ...args], {
     cwd: root, env: { ...env, BACKEND_WARDEN_NATIVE: native, BACKEND_WARDEN_QEMU: '1' }, allowFail: true,
   });
   process.exit(r.status === null ? 1 : r.status);
