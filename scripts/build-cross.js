@@ -55,7 +55,6 @@ function buildCross(tag, { quiet = true } = {}) {
     `-DBW_ZIG_TARGET=${target}`, `-DBW_ZIG_CC=${tools.cc}`, `-DBW_ZIG_AR=${tools.ar}`, `-DBW_ZIG_RANLIB=${tools.ranlib}`,
     '-DCMAKE_BUILD_TYPE=Release', '-DBW_WERROR=ON',
     `-DNODE_API_HEADERS_DIR=${headers.include_dir}`,
-    `-DNODE_API_DEF=${headers.def_paths.node_api_def}`,
   ], { stdio });
   run('cmake', ['--build', buildDir, '--config', 'Release', '--parallel', '2'], { stdio });
   return copyOutputs(buildDir, tag);

@@ -1,8 +1,9 @@
 'use strict';
 // npm run build:win — cross-compiles the addon for win32-x64 with mingw-w64
 // into prebuilds/win32-x64/, from the same CMakeLists.txt and sources as the
-// native build. The Node-API imports are delay-loaded (see
-// binding/delayload_win.c) so the binary loads in electron.exe too.
+// native build, with every helper executable the Windows build produces.
+// Node-API is resolved from the host at load time (binding/node/napi_win.c),
+// so the binary loads in electron.exe too.
 
 const fs = require('fs');
 const path = require('path');
@@ -11,7 +12,6 @@ const { root, run, ensurePrograms } = require('./lib/toolchain');
 function buildWin({ quiet = false } = {}) {
   ensurePrograms([
     { program: 'x86_64-w64-mingw32-gcc', pkg: 'gcc-mingw-w64-x86-64' },
-    { program: 'x86_64-w64-mingw32-dlltool', pkg: 'binutils-mingw-w64-x86-64' },
     { program: 'cmake', pkg: 'cmake' },
   ]);
   const headers = require('node-api-headers');
@@ -23,7 +23,6 @@ function buildWin({ quiet = false } = {}) {
     '-DCMAKE_BUILD_TYPE=Release',
     '-DBW_WERROR=ON',
     `-DNODE_API_HEADERS_DIR=${headers.include_dir}`,
-    `-DNODE_API_DEF=${headers.def_paths.node_api_def}`,
   ], { stdio });
   run('cmake', ['--build', buildDir, '--config', 'Release', '--parallel', '2'], { stdio });
   const outDir = path.join(root, 'prebuilds', 'win32-x64');
