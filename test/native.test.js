@@ -165,7 +165,7 @@ describe('native binding', function () {
     await Promise.all(busy.map((w) => w.terminate()));
   });
 
-  it(`loads in a host executable named electron${isWindows ? '.exe (delay-load hook resolves node.exe imports to the host)' : ' (symbols come from the host, whatever its name)'}`, function () {
+  it(`loads in a host executable named electron${isWindows ? '.exe (Node-API resolved from the host at load, binding/node/napi_win.c)' : ' (symbols come from the host, whatever its name)'}`, function () {
     this.timeout(60000);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bw-host-'));
     try {
