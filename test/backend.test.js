@@ -473,6 +473,25 @@ describe('Backend', function () {
       assert.strictEqual(pidCount(d), 1);
     });
 
+    it('restart() from a ready listener restarts (new pid), and status() stays true to the tree', async function () {
+      const d = dir();
+      const b = backend([`--pid-dir=${d}`]);
+      let restarted = null;
+      b.once('ready', () => {
+        restarted = b.restart();
+      });
+      const info = await b.start();
+      assert.ok(restarted, 'the ready listener ran');
+      const r = await restarted;
+      assert.strictEqual(r.success, true);
+      const s = b.status();
+      assert.strictEqual(s.state, 'running');
+      assert.notStrictEqual(s.pid, info.pid, 'a second backend, not the finished start joined');
+      await waitFor(() => pidCount(d) === 2);
+      assert.deepStrictEqual(await alive(d), [s.pid], 'the first tree is gone, the second alive');
+      assert.strictEqual((await httpGet(`${s.url}/health`)).status, 200);
+    });
+
     it('stop() during restart() wins: the restart rejects, nothing is left', async function () {
       const d = dir();
       const b = backend([`--pid-dir=${d}`, '--delay=300']);

@@ -201,6 +201,10 @@ class Lifecycle extends EventEmitter {
       run.readyAt = Date.now();
       this._startedAt = run.readyAt;
       this._lastError = null;
+      // This start is over before anyone hears of it: a restart() or stop()
+      // from a 'status' or 'ready' listener acts on the running backend
+      // instead of joining (or aborting) a finished start.
+      if (this._startTask === task) this._startTask = null;
       this._setState('running');
       const info = this._info(run);
       this._log.info(`[backend-warden] ${o.name}: ready at ${run.url || '(no port)'} (pid ${run.pid})`);
