@@ -116,6 +116,10 @@ export interface SpawnTreeOptions {
    * emergency, not a stop. Integer 0..999; default 500.
    */
   hostDeathGraceMs?: number;
+  /** Aborting stops the whole tree (`kill({ graceMs })`) and sets `cancelled`. Already aborted: `spawnTree` throws the `AbortError` and spawns nothing. */
+  signal?: AbortSignal;
+  /** Integer ≥ 1: past it the whole tree is stopped (`kill({ graceMs })`) and `timedOut` is set. */
+  timeoutMs?: number;
 }
 
 /**
@@ -126,6 +130,12 @@ export interface SpawnTreeOptions {
 export interface SupervisedProcess extends NodeJS.EventEmitter {
   /** The backend's PID, once spawned. */
   readonly pid: number | undefined;
+  /** The file that runs, as resolved: a bare name looked up on `PATH` (`PATHEXT` on Windows); for a Windows `.cmd`/`.bat`, the batch file (run through `cmd.exe`). */
+  readonly spawnfile: string;
+  /** Stopped because `options.signal` was aborted. */
+  readonly cancelled: boolean;
+  /** Stopped because `options.timeoutMs` passed. */
+  readonly timedOut: boolean;
   /** The backend's identity (see {@link ProcessInfo.startTime}), once spawned. */
   readonly startTime: number | undefined;
   /** The supervisor's PID (Linux and macOS); `undefined` on Windows. */
@@ -158,11 +168,85 @@ export interface SupervisedProcess extends NodeJS.EventEmitter {
 }
 
 /**
- * Starts `command` (a path, or a name looked up in `PATH`; never through a shell) as a supervised
- * backend. Throws synchronously on bad arguments; a program that cannot be started rejects
- * `spawned` and emits no `'exit'`.
+ * Starts `command` (a path, or a bare name looked up on the child's `PATH`, with `PATHEXT` on
+ * Windows; never through a shell, except a Windows `.cmd`/`.bat`, which runs through
+ * `cmd.exe /d /s /c` with every argument escaped — arguments with a newline or `%` are refused
+ * with `ERR_INVALID_ARG_VALUE`) as a supervised backend. Throws synchronously on bad arguments; a
+ * program that cannot be started rejects `spawned` and emits no `'exit'`.
  */
 export function spawnTree(command: string, args?: readonly string[], options?: SpawnTreeOptions): SupervisedProcess;
+
+// --- Tasks ---
+
+/** Options of {@link runTree}. */
+export interface RunTreeOptions {
+  /** Working directory. */
+  cwd?: string;
+  /** Merged over `process.env`; a key set to `undefined` is removed. */
+  env?: Record<string, string | undefined>;
+  /** Written to stdin, which is then closed. Without it stdin is ignored. */
+  input?: string | Uint8Array;
+  /** Aborting stops the whole tree (polite, forced after `graceMs`) and rejects with an `AbortError` carrying the partial result. An already-aborted signal rejects at once; nothing is spawned. */
+  signal?: AbortSignal;
+  /** Integer ≥ 1: past it the whole tree is stopped and the task rejects with `ETIMEDOUT` and the partial result. */
+  timeoutMs?: number;
+  /** Grace before the stop is forced (cancel, timeout, members left behind by the root). Default 5000. */
+  graceMs?: number;
+  /** Bytes kept per captured stream: the tail. Default 10 MiB. */
+  maxBuffer?: number;
+  /** Default `'pipe'` (captured); `'ignore'` and `'inherit'` capture nothing (`''`). */
+  stdout?: 'pipe' | 'ignore' | 'inherit';
+  /** Default `'pipe'` (captured); `'ignore'` and `'inherit'` capture nothing (`''`). */
+  stderr?: 'pipe' | 'ignore' | 'inherit';
+  /** Every line of a piped stream (`\n`, `\r\n` or a lone `\r` ends one), e.g. ffmpeg's `-progress` lines. A throw stops the tree and becomes the rejection. */
+  onLine?: (stream: 'stdout' | 'stderr', line: string) => void;
+  /** `false`: a non-zero exit or a signal resolves instead of rejecting `ERR_TASK_FAILED`. Default `true`. */
+  reject?: boolean;
+}
+
+/** How a task ended; settles only when its whole tree is gone. */
+export interface TaskResult {
+  /** The root's exit code; `null` when a signal ended it or it never started. */
+  exitCode: number | null;
+  /** The signal that ended the root (`'SIGKILL'` when forced on Windows). */
+  signal: NodeJS.Signals | null;
+  /** Some member ignored the polite stop and was forced after `graceMs`. */
+  forced: boolean;
+  /** Stopped by `options.signal`. */
+  cancelled: boolean;
+  /** Stopped by `options.timeoutMs`. */
+  timedOut: boolean;
+  /** From the call to the whole tree gone. */
+  durationMs: number;
+  /** Captured stdout (its last `maxBuffer` bytes), `''` when not piped. */
+  stdout: string;
+  /** Captured stderr (its last `maxBuffer` bytes), `''` when not piped. */
+  stderr: string;
+  /** The program that ran, as resolved (a bare name looked up on `PATH`). */
+  command: string;
+  /** The root's PID; `undefined` when nothing was spawned. */
+  pid: number | undefined;
+}
+
+/**
+ * A task that failed: `code` is `'ERR_TASK_FAILED'` (non-zero exit or a signal), `'ABORT_ERR'`
+ * (`name: 'AbortError'`, cancelled), `'ETIMEDOUT'`, or the spawn error's (`'ENOENT'`, …). The
+ * result's fields are on the error (execa's shape) and the result itself is `result`.
+ */
+export interface TaskError extends Error, TaskResult {
+  code: 'ERR_TASK_FAILED' | 'ABORT_ERR' | 'ETIMEDOUT' | (string & {});
+  result: TaskResult;
+  /** The abort reason, for `ABORT_ERR`. */
+  cause?: unknown;
+}
+
+/**
+ * Runs a one-off job (ffmpeg, yt-dlp, a converter) under the supervisor / job object and resolves
+ * when its whole tree has exited. Rejects with a {@link TaskError}. Commands resolve like
+ * {@link spawnTree}'s (PATH, Windows `.cmd` rules); argument errors are rejections with the same codes.
+ */
+export function runTree(command: string, args?: readonly string[], options?: RunTreeOptions): Promise<TaskResult>;
+export function runTree(command: string, options?: RunTreeOptions): Promise<TaskResult>;
 
 /** Which native binary is loaded. */
 export interface NativeInfo {
@@ -314,6 +398,49 @@ export interface PortOwnerOptions {
  * found). Runs off the JavaScript thread.
  */
 export function portOwner(port: number, options?: PortOwnerOptions): Promise<PortOwner | null>;
+// --- Usage ---
+
+/** One process of a tree and what it uses. */
+export interface ProcessUsage {
+  pid: number;
+  /** Its parent's PID. */
+  ppid: number;
+  /** Linux: the 15-character `comm`; Windows: the image file name; macOS: the process name. */
+  name: string;
+  /** CPU time (user + system) the process itself used since it started, in ms. */
+  cpuMs: number;
+  /** Resident memory (Windows: working set), in bytes; 0 when the process may not be inspected. */
+  rssBytes: number;
+}
+
+/** What a whole process tree uses, sampled natively off the JavaScript thread. */
+export interface TreeUsage {
+  /** Live processes in the tree, the root included. */
+  processes: number;
+  /** Sum of the members' CPU time, in ms. */
+  cpuMs: number;
+  /**
+   * CPU use of the tree over the interval since the previous call for the same tree (first call:
+   * since the root started). 100 is one core busy, so a busy tree can exceed 100.
+   */
+  cpuPercent: number;
+  /** Sum of the members' resident memory, in bytes. */
+  rssBytes: number;
+  /** Root first, then breadth-first. */
+  members: ProcessUsage[];
+}
+
+export interface TreeUsageOptions {
+  /** Identity of `pid` (`processInfo(pid).startTime`): rejects `ESRCH` if the PID now names another process. */
+  startTime?: number | null;
+}
+
+/**
+ * CPU and memory of the tree rooted at `pid`: Linux from `/proc` in one pass, macOS from libproc,
+ * Windows from per-process counters. Rejects `ESRCH` when no such process exists.
+ */
+export function treeUsage(pid: number, options?: TreeUsageOptions): Promise<TreeUsage>;
+
 // --- Firewall ---
 
 
@@ -418,6 +545,67 @@ export interface BackendTcpReadiness {
   timeoutMs?: number;
 }
 
+/**
+ * Ready when a stdout line matches `stdout`; with `path` or `tcp: true` as well, both must hold.
+ * A capture group that holds a port (`(\d+)`) or an `http(s)://` URL sets the backend's port and
+ * URL; with `port: 0` the backend then picks its own port (no choose-then-bind race).
+ */
+export interface BackendOutputReadiness {
+  /** Matched against each whole stdout line; no `g` or `y` flag. */
+  stdout: RegExp;
+  /** Also wait for `GET path` to answer 2xx. */
+  path?: string;
+  /** Also wait for a TCP connect to the port. */
+  tcp?: boolean;
+  /** Overrides {@link BackendOptions.timeoutMs}. */
+  timeoutMs?: number;
+}
+
+/** Liveness probing of a running backend: restarted after `failures` failed probes in a row. */
+export type BackendHealthOptions = ({ path: string; tcp?: false } | { tcp: true; path?: undefined }) & {
+  /** Between probe starts, in ms; default 5000. Probes never overlap. */
+  intervalMs?: number;
+  /** A probe slower than this fails; default 2000. */
+  timeoutMs?: number;
+  /** Consecutive failures before `unhealthy` and a restart; default 3. */
+  failures?: number;
+  /** Failures in this period after ready do not count until the first success; default 0. */
+  startPeriodMs?: number;
+};
+
+/** Rotating log files of the backend's stdout and stderr lines. */
+export interface BackendLogOptions {
+  /** Directory, created when missing (`start()` fails with `EACCES`/`ENOENT`/`ENOTDIR` naming it). */
+  dir: string;
+  /** Size at which `<name>.log` is rotated; default 10 MiB. */
+  maxBytes?: number;
+  /** Rotated files kept (`<name>.log.1` … `.N`); default 5. */
+  files?: number;
+}
+
+/** Resource limits of the backend's whole tree. */
+export interface BackendLimits {
+  /** Resident memory of the tree; exceeding it emits `limit` and restarts the backend. */
+  memoryBytes: number;
+  /** How often the tree is sampled, in ms; default 5000. */
+  intervalMs?: number;
+}
+
+export interface BackendUnhealthyEvent {
+  pid: number;
+  failures: number;
+  /** The last answer (`'HTTP 503'`) or error code (`'ETIMEDOUT'`, `'ECONNREFUSED'`). */
+  last: string;
+}
+
+export interface BackendLimitEvent {
+  pid: number;
+  /** The limit. */
+  memoryBytes: number;
+  /** What the tree used when it was sampled. */
+  rssBytes: number;
+}
+
 /** The HTTP request a stop tries first, before any signal. */
 export interface BackendShutdownRequest {
   /** Path starting with `/`, e.g. `'/shutdown'`. */
@@ -459,7 +647,7 @@ export interface BackendOptions {
   /** Environment variable that carries the port; default `'PORT'`; `false` = none. */
   portEnv?: string | false;
   /** Default `{ tcp: true }` with a port, `false` without: ready once spawned. */
-  readiness?: BackendHttpReadiness | BackendTcpReadiness | false;
+  readiness?: BackendHttpReadiness | BackendTcpReadiness | BackendOutputReadiness | false;
   /** How long a start waits for readiness before `ETIMEDOUT`; default 30000. */
   timeoutMs?: number;
   /** HTTP request tried first on stop; default none. */
@@ -476,8 +664,14 @@ export interface BackendOptions {
   pidFile?: string;
   /** Force-kill the tree with `stopSync()` when the host process exits; default `true`. */
   stopOnExit?: boolean;
-  /** Where the Backend logs; default silent. */
+  /** Where the Backend logs; default silent. An electron-log instance fits. */
   logger?: BackendLogger;
+  /** Liveness probes; default none. */
+  health?: BackendHealthOptions | false;
+  /** Log files of the backend's output; default none. */
+  logs?: BackendLogOptions | false;
+  /** Memory limit; default none. */
+  limits?: BackendLimits | false;
 }
 
 /** Options of {@link Backend.start}. */
@@ -498,8 +692,8 @@ export interface BackendStartingEvent {
 }
 
 export interface BackendRestartingEvent {
-  /** `'crash'`: automatic; `'requested'`: `restart()`. */
-  reason: 'crash' | 'requested';
+  /** `'crash'`, `'unhealthy'`, `'limit'`: automatic; `'requested'`: `restart()`. */
+  reason: 'crash' | 'requested' | 'unhealthy' | 'limit';
   /** The n-th automatic restart since the last `start()`/`restart()`; 0 when requested. */
   attempt: number;
   /** Back-off before the attempt, in ms. */
@@ -544,6 +738,10 @@ export interface BackendEvents {
   stopped: [event: BackendStoppedEvent];
   /** Every state change. */
   status: [status: BackendStatus];
+  /** `options.health`: the probes failed `failures` times in a row; a restart follows. */
+  unhealthy: [event: BackendUnhealthyEvent];
+  /** `options.limits`: the tree used more memory than allowed; a restart follows. */
+  limit: [event: BackendLimitEvent];
   /** Background failures with no promise to reject (a failed automatic restart, a pid file write); logged instead when nobody listens. */
   error: [error: Error];
   /** EventEmitter's own: a listener is about to be added. */
@@ -583,6 +781,8 @@ export interface Backend<U extends string | null = string | null> extends EventE
   dispose(): Promise<BackendStopResult>;
   /** A cheap snapshot; no system calls. */
   status(): BackendStatus;
+  /** CPU and memory of the backend's whole tree; rejects `ERR_BACKEND_NOT_RUNNING` when no process runs. */
+  usage(): Promise<TreeUsage>;
   /** The Windows Firewall verdict for this backend's program, port and host. */
   checkFirewall(): Promise<FirewallStatus>;
   /** Rules for this backend's program, or for the rule `name`. */

@@ -60,6 +60,12 @@ export interface BackendExit {
   uptimeMs: number;
   /** `true` when a stop or restart caused it. */
   expected: boolean;
+  /** Set when the library ended it to heal it: failed liveness probes or the memory limit. */
+  reason?: 'unhealthy' | 'limit';
+  /** `reason: 'unhealthy'`: the probes that failed. */
+  health?: { failures: number; last: string };
+  /** `reason: 'limit'`: the figure. */
+  limit?: { memoryBytes: number; rssBytes: number };
 }
 
 /** An error as it crosses IPC: a plain object. */
@@ -68,6 +74,16 @@ export interface BackendErrorInfo {
   code: string;
   /** One line or more (a start failure quotes the backend's last output). */
   message: string;
+}
+
+/** `status().health`: the last liveness probe. */
+export interface BackendHealthStatus {
+  /** The last probe's verdict; `null` before the first one. */
+  ok: boolean | null;
+  /** Consecutive failures so far. */
+  failures: number;
+  /** When the last probe settled (ms since the epoch), or `null`. */
+  lastCheckAt: number | null;
 }
 
 /** The snapshot `status()` returns and the `status` event carries; plain data, safe to send over IPC. */
@@ -93,6 +109,8 @@ export interface BackendStatus {
   lastExit: BackendExit | null;
   /** The last failure (a failed start, an unexpected exit); cleared when ready. */
   lastError: BackendErrorInfo | null;
+  /** With `options.health`: the last probe; else `null`. */
+  health: BackendHealthStatus | null;
 }
 
 /** A Windows Firewall network profile. */

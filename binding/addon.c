@@ -34,7 +34,8 @@ NAPI_MODULE_INIT() {
   };
   if (!bw_define_functions(env, exports, list, sizeof(list) / sizeof(list[0])) ||
       !bw_js_tree_init(env, exports) || !bw_js_job_init(env, exports) ||
-      !bw_js_ports_init(env, exports) || !bw_js_firewall_init(env, exports))
+      !bw_js_ports_init(env, exports) || !bw_js_firewall_init(env, exports) ||
+      !bw_js_usage_init(env, exports))
     return NULL;
   return exports;
 }

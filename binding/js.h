@@ -12,5 +12,7 @@ bool bw_js_tree_init(napi_env env, napi_value exports);
 bool bw_js_job_init(napi_env env, napi_value exports);
 bool bw_js_ports_init(napi_env env, napi_value exports);
 bool bw_js_firewall_init(napi_env env, napi_value exports);
+/* Tree usage: usage/js_usage.c over usage_<os>.c. */
+bool bw_js_usage_init(napi_env env, napi_value exports);
 
 #endif

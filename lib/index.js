@@ -11,8 +11,10 @@
 
 const EXPORTS = {
   './tree': ['processInfo', 'listTree', 'killTree', 'killTreeSync', 'spawnTree'],
+  './task': ['runTree'],
   './ports': ['findFreePort', 'isPortFree', 'waitForPort', 'portOwner'],
   './firewall': ['checkFirewall', 'firewallRule', 'firewallCommand'],
+  './usage': ['treeUsage'],
   './errors': ['isBackendError'],
   './backend': ['Backend'],
   './electron/ipc': ['registerIpcHandlers'],

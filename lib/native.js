@@ -12,7 +12,7 @@
 const fs = require('fs');
 const path = require('path');
 
-const SUPPORTED = new Set(['linux-x64', 'linux-arm64', 'darwin-x64', 'darwin-arm64', 'win32-x64']);
+const SUPPORTED = new Set(['linux-x64', 'linux-arm64', 'darwin-x64', 'darwin-arm64', 'win32-x64', 'win32-arm64']);
 const FILE = 'backend_warden.node';
 
 // Electron reads files inside app.asar transparently, but the OS cannot load
@@ -76,15 +76,19 @@ function loadFrom(paths, requireFn = require) {
       `backend-warden does not support ${tag} (Node ${process.version}); supported: ${[...SUPPORTED].join(', ')}.\nTried:\n${list}`,
       'ERR_BACKEND_WARDEN_UNSUPPORTED_PLATFORM', lastError);
   }
+  // The commands that build one here: with npm 11 the package's install
+  // script runs once approved; cmake-js (pinned) works without npm's help.
+  const build =
+    `Build it here (needs CMake and a C compiler): "npm approve-scripts backend-warden && npm rebuild backend-warden" ` +
+    `(npm 11; older npm: "npm rebuild backend-warden"), or in ${packageRoot}: "npx --yes cmake-js@8.0.0 compile".`;
   if (lastError) {
     throw loadError(
-      `backend-warden: the native binary for ${tag} could not be loaded; it may be built for another platform or architecture, or be damaged.\n` +
-        `Rebuild it here with "npm rebuild backend-warden" (needs CMake and a C compiler).\nTried:\n${list}`,
+      `backend-warden: the native binary for ${tag} could not be loaded; it may be built for another platform, architecture or C library, or be damaged.\n` +
+        `${build}\nTried:\n${list}`,
       'ERR_BACKEND_WARDEN_LOAD_FAILED', lastError);
   }
   throw loadError(
-    `backend-warden: no native binary for ${tag} (Node ${process.version}).\n` +
-      `Build it with "npm rebuild backend-warden" (needs CMake and a C compiler), or in a checkout run "npm install".\nTried:\n${list}`,
+    `backend-warden: no native binary for ${tag} (Node ${process.version}).\n${build}\nTried:\n${list}`,
     'ERR_BACKEND_WARDEN_NOT_FOUND');
 }
 
@@ -97,4 +101,10 @@ function binding() {
   return cached;
 }
 
-module.exports = { binding, loadFrom, candidates, unpacked };
+// An executable shipped next to the binding (the Unix supervisor, the
+// Windows Ctrl+C helper), outside app.asar: the OS cannot run it from there.
+function helperPath(name) {
+  return unpacked(path.join(path.dirname(binding().path), name));
+}
+
+module.exports = { binding, loadFrom, candidates, unpacked, helperPath };

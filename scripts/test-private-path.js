@@ -17,7 +17,7 @@ fs.chmodSync(dir, 0o700);
 const copy = path.join(dir, 'checkout');
 fs.cpSync(root, copy, { recursive: true, filter: (p) => !p.includes(`${path.sep}.git${path.sep}`) && !p.endsWith(`${path.sep}.git`) });
 const mocha = path.join(copy, 'node_modules', 'mocha', 'bin', 'mocha.js');
-const r = spawnSync(process.execPath, [mocha, '--no-config', '--timeout', '30000', 'test/ports.test.js', 'test/tree.test.js', '--grep', 'uid 65534|unprivileged user|may not be inspected'], {
+const r = spawnSync(process.execPath, [mocha, '--no-config', '--forbid-only', '--fail-zero', '--timeout', '30000', 'test/ports.test.js', 'test/tree.test.js', '--grep', 'uid 65534|unprivileged user|may not be inspected'], {
   cwd: copy, stdio: 'inherit',
 });
 fs.rmSync(dir, { recursive: true, force: true });

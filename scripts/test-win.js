@@ -52,9 +52,23 @@ function ensureWinePrefix() {
   return prefix;
 }
 
+// The Windows C fixtures (test/fixtures/*_win.c) → build-win/fixtures/*.exe.
+function buildFixtures() {
+  const src = path.join(root, 'test', 'fixtures');
+  const out = path.join(root, 'build-win', 'fixtures');
+  fs.mkdirSync(out, { recursive: true });
+  for (const f of fs.readdirSync(src).filter((n) => n.endsWith('_win.c'))) {
+    const exe = path.join(out, f.replace(/\.c$/, '.exe'));
+    if (fs.existsSync(exe) && fs.statSync(exe).mtimeMs >= fs.statSync(path.join(src, f)).mtimeMs) continue;
+    run('x86_64-w64-mingw32-gcc', ['-std=c11', '-municode', '-Wall', '-Wextra', '-Werror', '-O2', '-s',
+      '-o', exe, path.join(src, f), '-lws2_32']);
+  }
+}
+
 function main() {
   ensurePrograms([{ program: WINE, pkg: 'wine64' }, { program: 'tar', pkg: 'tar' }]);
   buildWin({ quiet: true });
+  buildFixtures();
   const nodeExe = ensureWindowsNode();
   const prefix = ensureWinePrefix();
   const env = wineEnv(prefix);

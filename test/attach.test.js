@@ -22,6 +22,8 @@ describe('attachToApp', function () {
       command: process.execPath,
       args: [SERVER, ...flags],
       readiness: { path: '/health' },
+      // A graceful stop on Windows too, where a windowless backend gets no polite signal.
+      shutdown: { path: '/shutdown' },
       stopTimeoutMs: 5000,
       restart: false,
       ...options,
@@ -43,7 +45,7 @@ describe('attachToApp', function () {
 
   it('holds the first before-quit, stops every backend gracefully in parallel, then quits', async function () {
     const app = new ElectronApp();
-    const a = backend([], { shutdown: { path: '/shutdown' } });
+    const a = backend();
     const b = backend();
     await Promise.all([a.start(), b.start()]);
     const stopped = [];
@@ -85,8 +87,8 @@ describe('attachToApp', function () {
 
   it('after quitTimeoutMs force-stops every backend and calls app.exit(0)', async function () {
     const app = new ElectronApp();
-    // Ignores SIGTERM and has a 20 s grace period: the graceful stop cannot finish in time.
-    const b = backend(['--ignore-term'], { stopTimeoutMs: 20000 });
+    // Ignores SIGTERM and /shutdown, with a 20 s grace period: the graceful stop cannot finish in time.
+    const b = backend(['--ignore-term', '--no-shutdown'], { stopTimeoutMs: 20000 });
     const { pid } = await b.start();
     attach(app, b, { quitTimeoutMs: 300 });
     const t0 = Date.now();

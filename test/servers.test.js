@@ -27,8 +27,13 @@ const REDIS = isLinux ? which('redis-server') : null;
 const HOST = fixture('engine-host.js');
 const QUIET = { info() {}, warn() {}, error() {}, debug() {} };
 
+// npm run test:asan preloads libasan into every process, third-party servers
+// included: they are not what that lane checks, and run far too slowly there.
+const SANITIZED = /libasan/.test(process.env.LD_PRELOAD || '');
+
 function skipReason(bin, name, pkg) {
   if (!isLinux) return ' (skipped: the real-server tests run on Linux)';
+  if (SANITIZED) return ' (skipped: sanitizer lane; libasan would be preloaded into the third-party server too)';
   return bin ? '' : ` (skipped: ${name} not installed; apt-get install ${pkg}, as scripts/ensure-servers.js does in CI)`;
 }
 

@@ -17,9 +17,9 @@ const {
 const TREE = fixture('tree.js');
 // Under Wine a process start costs about half a second: trees are smaller.
 const BIG = isWindows ? 10 : 100;
-// Windows has no polite signal a windowless console program receives
-// unless the host shares its console: such trees are forced after graceMs.
-const POLITE = isWindows ? ' (Windows: console programs get no polite stop without a shared console, so forced after graceMs)' : '';
+// Windows: the polite stop is Ctrl+C to the backend's console; the daemon
+// these trees start is detached (no console), so it is forced after graceMs.
+const POLITE = isWindows ? ' (Windows: the detached daemon has no console for Ctrl+C, so forced after graceMs)' : '';
 const GRACE = isWindows ? 500 : 5000;
 
 function rmMarker(marker) {

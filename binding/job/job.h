@@ -13,7 +13,8 @@
 typedef struct bw_job bw_job;
 
 /* What the waiter thread reports: the root exited (code), then the job
- * became empty (the whole tree is gone). */
+ * became empty (the whole tree is gone). The waiter also drains the job's
+ * messages for as long as the job lives. */
 typedef enum bw_job_event { BW_JOB_EXIT = 1, BW_JOB_EMPTY = 2 } bw_job_event;
 typedef void (*bw_job_notify)(void* ctx, bw_job_event event, uint32_t code);
 
@@ -35,16 +36,20 @@ typedef struct bw_job_spawn_opts {
 bool bw_job_spawn(const bw_job_spawn_opts* o, bw_job** out, uint32_t* pid, double* start_time,
                   bw_error* err);
 
-/* Polite stop: Ctrl+Break to the root's process group (when the host shares
- * a console with it) and WM_CLOSE to every member's top-level windows.
- * Returns true if any request could be delivered. */
+/* The windowed part of the polite stop: WM_CLOSE to every member's
+ * top-level windows. Returns true if any was posted. (Console members get
+ * Ctrl+C from backend_warden_ctrlc.exe, which the JS layer runs.) */
 bool bw_job_ask_to_stop(bw_job* job);
 
 /* TerminateJobObject: every process of the tree, at once. */
 bool bw_job_terminate(bw_job* job, uint32_t exit_code, bw_error* err);
 
-/* PIDs currently in the job (up to max); returns the count. */
+/* PIDs currently in the job (up to max): the job's own list and the
+ * members its messages reported. Returns the count. */
 size_t bw_job_pids(bw_job* job, uint32_t* pids, size_t max);
+
+/* How many job messages the waiter has taken off the completion port. */
+uint64_t bw_job_messages(bw_job* job);
 
 /* Waits up to ms for the root process to exit. */
 bool bw_job_wait_root(bw_job* job, uint32_t ms);

@@ -4,9 +4,15 @@
  * assigned to the job, then resumed, so it runs no instruction outside the
  * job (libuv assigns after the child already runs, and allows silent
  * breakaway: why grandchildren escape Node's own spawn). Only its stdio
- * handles are inherited (PROC_THREAD_ATTRIBUTE_HANDLE_LIST). One waiter
- * thread per job — never a libuv pool thread — reports the root's exit and
- * the job's emptiness (IO completion port, with a polling fallback). Nested
+ * handles are inherited (PROC_THREAD_ATTRIBUTE_HANDLE_LIST). The child gets
+ * its own windowless console (CREATE_NO_WINDOW, and no new process group, so
+ * Ctrl+C stays enabled): backend_warden_ctrlc.exe attaches to it for the
+ * polite stop (ctrlc_main_win.c). One waiter thread per job — never a libuv
+ * pool thread — drains the job's completion port for the job's whole life
+ * (each message the kernel queues costs kernel memory until it is taken),
+ * keeps the member list the messages describe, and reports the root's exit
+ * (a thread-pool wait posts it to the same port) and the job's emptiness
+ * (with a polling fallback after the root's exit). Nested
  * jobs need Windows 8 or later; on Windows 7 a host that is itself in a job
  * without breakaway makes the assignment fail, and the spawn fails loudly. */
 #include <windows.h>
@@ -19,40 +25,99 @@
 
 #define BW_STOP_KEY ((ULONG_PTR)1)
 #define BW_JOB_KEY ((ULONG_PTR)2)
+#define BW_ROOT_KEY ((ULONG_PTR)3)
 
 struct bw_job {
   HANDLE job;
   HANDLE process;
   HANDLE port;
-  HANDLE stop;
   HANDLE thread;
+  HANDLE root_wait; /* RegisterWaitForSingleObject on process */
   DWORD pid;
   bw_job_notify notify;
   void* ctx;
   bool closed;
+  /* Written by the waiter thread, read by the JS thread. */
+  CRITICAL_SECTION lock;
+  uint32_t* members; /* PIDs the job's messages say are running */
+  size_t nmembers, cap;
+  uint64_t messages; /* job messages taken off the port */
 };
+
+static void members_add(bw_job* j, uint32_t pid) {
+  size_t i;
+  for (i = 0; i < j->nmembers; i++)
+    if (j->members[i] == pid) return;
+  if (j->nmembers == j->cap) {
+    size_t cap = j->cap ? j->cap * 2 : 16;
+    uint32_t* grown = realloc(j->members, cap * sizeof(*grown));
+    if (grown == NULL) return; /* the job's own list still has it */
+    j->members = grown;
+    j->cap = cap;
+  }
+  j->members[j->nmembers++] = pid;
+}
+
+static void members_remove(bw_job* j, uint32_t pid) {
+  size_t i;
+  for (i = 0; i < j->nmembers; i++) {
+    if (j->members[i] == pid) {
+      j->members[i] = j->members[--j->nmembers];
+      return;
+    }
+  }
+}
+
+/* One message of the job: for process messages the "overlapped" pointer
+ * is the PID. */
+static void record(bw_job* j, DWORD msg, LPOVERLAPPED ov) {
+  uint32_t pid = (uint32_t)(ULONG_PTR)ov;
+  EnterCriticalSection(&j->lock);
+  j->messages++;
+  if (msg == JOB_OBJECT_MSG_NEW_PROCESS)
+    members_add(j, pid);
+  else if (msg == JOB_OBJECT_MSG_EXIT_PROCESS || msg == JOB_OBJECT_MSG_ABNORMAL_EXIT_PROCESS)
+    members_remove(j, pid);
+  LeaveCriticalSection(&j->lock);
+}
+
+static bool job_empty(bw_job* j) {
+  JOBOBJECT_BASIC_ACCOUNTING_INFORMATION acct;
+  return QueryInformationJobObject(j->job, JobObjectBasicAccountingInformation, &acct, sizeof(acct),
+                                   NULL) &&
+         acct.ActiveProcesses == 0;
+}
+
+/* Runs on a thread-pool wait thread: hands the root's exit to the waiter. */
+static VOID CALLBACK root_exited(PVOID arg, BOOLEAN timed_out) {
+  bw_job* j = arg;
+  (void)timed_out;
+  PostQueuedCompletionStatus(j->port, 0, BW_ROOT_KEY, NULL);
+}
 
 static DWORD WINAPI waiter(LPVOID arg) {
   bw_job* j = arg;
-  HANDLE hs[2] = {j->process, j->stop};
   DWORD code = 0;
-  if (WaitForMultipleObjects(2, hs, FALSE, INFINITE) != WAIT_OBJECT_0) return 0;
-  GetExitCodeProcess(j->process, &code);
-  j->notify(j->ctx, BW_JOB_EXIT, code);
+  bool root_done = false, zero = false;
   for (;;) {
     DWORD msg = 0;
     ULONG_PTR key = 0;
     LPOVERLAPPED ov = NULL;
-    JOBOBJECT_BASIC_ACCOUNTING_INFORMATION acct;
-    BOOL got = GetQueuedCompletionStatus(j->port, &msg, &key, &ov, 50);
+    /* Blocks until the next message; polls only once the root is gone, for
+     * systems that do not post job messages. */
+    BOOL got = GetQueuedCompletionStatus(j->port, &msg, &key, &ov, root_done ? 50 : INFINITE);
     if (got && key == BW_STOP_KEY) return 0;
-    if (WaitForSingleObject(j->stop, 0) == WAIT_OBJECT_0) return 0;
-    if (got && key == BW_JOB_KEY && msg == JOB_OBJECT_MSG_ACTIVE_PROCESS_ZERO) break;
-    /* Fallback for systems that do not post job messages. */
-    if (QueryInformationJobObject(j->job, JobObjectBasicAccountingInformation, &acct, sizeof(acct),
-                                  NULL) &&
-        acct.ActiveProcesses == 0)
-      break;
+    if (!got && ov == NULL && GetLastError() != WAIT_TIMEOUT) return 0; /* port closed */
+    if (got && key == BW_JOB_KEY) {
+      record(j, msg, ov);
+      if (msg == JOB_OBJECT_MSG_ACTIVE_PROCESS_ZERO) zero = true;
+    }
+    if (got && key == BW_ROOT_KEY && !root_done) {
+      root_done = true;
+      GetExitCodeProcess(j->process, &code);
+      j->notify(j->ctx, BW_JOB_EXIT, code);
+    }
+    if (root_done && (zero || job_empty(j))) break;
   }
   j->notify(j->ctx, BW_JOB_EMPTY, code);
   return 0;
@@ -87,11 +152,6 @@ static HANDLE open_stdio(const bw_job_spawn_opts* o, int i, bool* owned, bw_erro
   return h;
 }
 
-/* Whether the host has a console a child can share (Ctrl+Break needs it). */
-static bool host_has_console(void) {
-  return GetConsoleWindow() != NULL;
-}
-
 bool bw_job_spawn(const bw_job_spawn_opts* o, bw_job** out, uint32_t* pid, double* start_time,
                   bw_error* err) {
   JOBOBJECT_EXTENDED_LIMIT_INFORMATION limits;
@@ -115,6 +175,7 @@ bool bw_job_spawn(const bw_job_spawn_opts* o, bw_job** out, uint32_t* pid, doubl
   }
   j->notify = o->notify;
   j->ctx = o->ctx;
+  InitializeCriticalSection(&j->lock);
 
   /* The job: kill on close, no breakaway of any kind. */
   j->job = CreateJobObjectW(NULL, NULL);
@@ -139,11 +200,6 @@ bool bw_job_spawn(const bw_job_spawn_opts* o, bw_job** out, uint32_t* pid, doubl
   /* Best effort: the waiter polls the job's accounting when no message comes. */
   SetInformationJobObject(j->job, JobObjectAssociateCompletionPortInformation, &assoc,
                           sizeof(assoc));
-  j->stop = CreateEventW(NULL, TRUE, FALSE, NULL);
-  if (j->stop == NULL) {
-    bw_error_from_os(err, "CreateEventW");
-    goto fail;
-  }
 
   for (i = 0; i < 3; i++) {
     DWORD k;
@@ -176,10 +232,11 @@ bool bw_job_spawn(const bw_job_spawn_opts* o, bw_job** out, uint32_t* pid, doubl
   si.StartupInfo.hStdOutput = stdio[1];
   si.StartupInfo.hStdError = stdio[2];
   si.lpAttributeList = attrs;
-  /* A new process group makes Ctrl+Break target the backend alone; without
-   * a host console the child gets its own hidden one. */
+  /* Its own hidden console, never the host's: Ctrl+C sent to it (the polite
+   * stop) reaches the backend's tree and not the host. No new process group:
+   * that would disable Ctrl+C in the child. GUI programs ignore the flag. */
   flags = EXTENDED_STARTUPINFO_PRESENT | CREATE_UNICODE_ENVIRONMENT | CREATE_SUSPENDED |
-          CREATE_NEW_PROCESS_GROUP | (host_has_console() ? 0 : CREATE_NO_WINDOW);
+          CREATE_NO_WINDOW;
   if (!CreateProcessW(o->app, o->cmdline, NULL, NULL, TRUE, flags, (LPVOID)o->env, o->cwd,
                       &si.StartupInfo, &pi)) {
     bw_error_from_os(err, "CreateProcessW");
@@ -203,6 +260,14 @@ bool bw_job_spawn(const bw_job_spawn_opts* o, bw_job** out, uint32_t* pid, doubl
     CloseHandle(pi.hThread);
     goto fail;
   }
+  if (!RegisterWaitForSingleObject(&j->root_wait, j->process, root_exited, j, INFINITE,
+                                   WT_EXECUTEONLYONCE)) {
+    bw_error_from_os(err, "RegisterWaitForSingleObject");
+    j->root_wait = NULL;
+    TerminateJobObject(j->job, 1);
+    CloseHandle(pi.hThread);
+    goto fail;
+  }
   ResumeThread(pi.hThread);
   CloseHandle(pi.hThread);
   *pid = pi.dwProcessId;
@@ -218,10 +283,16 @@ fail:
   for (i = 0; i < 3; i++)
     if (owned[i] && stdio[i] != INVALID_HANDLE_VALUE) CloseHandle(stdio[i]);
   if (!ok) {
+    if (j->thread) {
+      PostQueuedCompletionStatus(j->port, 0, BW_STOP_KEY, NULL);
+      WaitForSingleObject(j->thread, INFINITE);
+      CloseHandle(j->thread);
+    }
     if (j->process) CloseHandle(j->process);
-    if (j->stop) CloseHandle(j->stop);
     if (j->port) CloseHandle(j->port);
     if (j->job) CloseHandle(j->job); /* kills anything that made it in */
+    DeleteCriticalSection(&j->lock);
+    free(j->members);
     free(j);
   }
   return ok;
@@ -232,15 +303,32 @@ size_t bw_job_pids(bw_job* j, uint32_t* pids, size_t max) {
     JOBOBJECT_BASIC_PROCESS_ID_LIST list;
     ULONG_PTR more[1024];
   } buf;
-  size_t i, n;
+  size_t i, k, n = 0, listed;
   if (j->closed) return 0;
   memset(&buf, 0, sizeof(buf));
-  if (!QueryInformationJobObject(j->job, JobObjectBasicProcessIdList, &buf, sizeof(buf), NULL) &&
-      GetLastError() != ERROR_MORE_DATA)
-    return 0;
-  n = buf.list.NumberOfProcessIdsInList;
-  if (n > max) n = max;
-  for (i = 0; i < n; i++) pids[i] = (uint32_t)buf.list.ProcessIdList[i];
+  if (QueryInformationJobObject(j->job, JobObjectBasicProcessIdList, &buf, sizeof(buf), NULL) ||
+      GetLastError() == ERROR_MORE_DATA) {
+    listed = buf.list.NumberOfProcessIdsInList;
+    for (i = 0; i < listed && n < max; i++)
+      if (buf.list.ProcessIdList[i] != 0) pids[n++] = (uint32_t)buf.list.ProcessIdList[i];
+  }
+  /* And what the job's messages said (Wine's list names one PID only). */
+  EnterCriticalSection(&j->lock);
+  for (i = 0; i < j->nmembers && n < max; i++) {
+    bool seen = false;
+    for (k = 0; k < n && !seen; k++) seen = pids[k] == j->members[i];
+    if (!seen) pids[n++] = j->members[i];
+  }
+  LeaveCriticalSection(&j->lock);
+  return n;
+}
+
+uint64_t bw_job_messages(bw_job* j) {
+  uint64_t n;
+  if (j->closed) return 0;
+  EnterCriticalSection(&j->lock);
+  n = j->messages;
+  LeaveCriticalSection(&j->lock);
   return n;
 }
 
@@ -263,9 +351,6 @@ bool bw_job_ask_to_stop(bw_job* j) {
   pids[1025] = 0;
   EnumWindows(close_windows_in, (LPARAM)pids);
   delivered = pids[1025] > 0;
-  /* Ctrl+Break reaches the backend's process group only through a console
-   * the host shares with it (none in a GUI host such as Electron). */
-  if (host_has_console() && GenerateConsoleCtrlEvent(CTRL_BREAK_EVENT, j->pid)) delivered = true;
   return delivered;
 }
 
@@ -286,17 +371,19 @@ bool bw_job_wait_root(bw_job* j, uint32_t ms) {
 void bw_job_close(bw_job* j) {
   if (j->closed) return;
   j->closed = true;
-  SetEvent(j->stop);
+  /* Waits for a running root_exited callback: it uses the port. */
+  UnregisterWaitEx(j->root_wait, INVALID_HANDLE_VALUE);
   PostQueuedCompletionStatus(j->port, 0, BW_STOP_KEY, NULL);
   WaitForSingleObject(j->thread, INFINITE);
   CloseHandle(j->thread);
   CloseHandle(j->job); /* KILL_ON_JOB_CLOSE: nothing of the tree outlives this */
   CloseHandle(j->process);
   CloseHandle(j->port);
-  CloseHandle(j->stop);
 }
 
 void bw_job_destroy(bw_job* j) {
   bw_job_close(j);
+  DeleteCriticalSection(&j->lock);
+  free(j->members);
   free(j);
 }

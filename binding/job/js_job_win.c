@@ -299,6 +299,17 @@ static napi_value js_job_pids(napi_env env, napi_callback_info info) {
   return arr;
 }
 
+/* jobMessages(handle) → how many job messages the waiter has drained. */
+static napi_value js_job_messages(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1] = {NULL}, out;
+  js_job* j;
+  BW_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if ((j = unwrap(env, argv[0])) == NULL) return NULL;
+  BW_CALL(env, napi_create_double(env, j->done ? 0 : (double)bw_job_messages(j->job), &out));
+  return out;
+}
+
 static napi_value js_job_wait_root(napi_env env, napi_callback_info info) {
   size_t argc = 2;
   napi_value argv[2] = {NULL, NULL}, out;
@@ -326,6 +337,7 @@ bool bw_js_job_init(napi_env env, napi_value exports) {
       {"jobSpawn", js_job_spawn},         {"jobAskToStop", js_job_ask_to_stop},
       {"jobTerminate", js_job_terminate}, {"jobPids", js_job_pids},
       {"jobWaitRoot", js_job_wait_root},  {"jobClose", js_job_close},
+      {"jobMessages", js_job_messages},
   };
   return bw_define_functions(env, exports, list, sizeof(list) / sizeof(list[0]));
 }

@@ -264,8 +264,11 @@ static DWORD WINAPI waiter_main(void* arg) {
       /* At most 1 s per connect, so that a dropped SYN is sent again. */
       ULONGLONG now = now_ms();
       DWORD wait_ms = 1000;
-      if (w->req.timeout_ms >= 0 && deadline - now < wait_ms)
-        wait_ms = now >= deadline ? 1 : (DWORD)(deadline - now);
+      /* Unsigned: past the deadline, deadline - now wraps to a huge value. */
+      if (w->req.timeout_ms >= 0 && now >= deadline)
+        wait_ms = 1;
+      else if (w->req.timeout_ms >= 0 && deadline - now < wait_ms)
+        wait_ms = (DWORD)(deadline - now);
       attempt_result r = attempt(w, &w->req.addrs[i], wait_ms, &status, &err);
       if (r == ATTEMPT_STOP) goto done;
       if (r == ATTEMPT_CONNECTED) connected = &w->req.addrs[i];

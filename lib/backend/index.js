@@ -53,7 +53,13 @@ class Backend extends Lifecycle {
       uptimeMs: running ? Date.now() - this._startedAt : 0,
       lastExit: this._lastExit ? { ...this._lastExit } : null,
       lastError: this._lastError ? { ...this._lastError } : null,
+      health: this._observer.health(run),
     };
+  }
+
+  // CPU and memory of the backend's whole tree (rejects ERR_BACKEND_NOT_RUNNING).
+  usage() {
+    return this._observer.usage(this._run, this._o.name);
   }
 
   // --- firewall: about this backend's program and port (./firewall.js) -----

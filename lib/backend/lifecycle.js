@@ -22,6 +22,7 @@ const { recoverPidFile } = require('./pid-file');
 const { waitReady } = require('./readiness');
 const { RestartPolicy } = require('./restart-policy');
 const { Run, choosePort } = require('./run');
+const { Observer } = require('./observe');
 
 // Every legal state change; _setState throws on any other (a bug).
 const TRANSITIONS = Object.freeze({
@@ -56,6 +57,8 @@ class Lifecycle extends EventEmitter {
     this._lastError = null;
     this._exitHook = null;
     this._disposed = false;
+    // Logs, liveness and the memory limit (./observe.js); heals through _heal.
+    this._observer = new Observer(this._o, (run, cause) => this._heal(run, cause), this._log);
   }
 
   // --- public operations ---------------------------------------------------
@@ -190,13 +193,15 @@ class Lifecycle extends EventEmitter {
       if (o.pidFile) {
         await abortable(recoverPidFile(o.pidFile, { graceMs: o.stopTimeoutMs, log: this._log, name: o.name }), signal);
       }
-      const port = o.port === false ? null : await abortable(choosePort(o, this._lastPort), signal);
+      await abortable(this._observer.open(), signal);
+      const port = o.port === false ? null : this._observer.selfPort() ? 0 : await abortable(choosePort(o, this._lastPort), signal);
       if (signal.aborted) throw signal.reason;
       run = this._spawn(port);
       task.run = run;
       await abortable(run.spawned, signal);
+      this._observer.spawned(run);
       if (o.pidFile) await run.writePidFile();
-      await waitReady(run, o, signal);
+      await waitReady(run, o, signal, this._observer);
       if (signal.aborted) throw signal.reason;
       run.readyAt = Date.now();
       this._startedAt = run.readyAt;
@@ -208,6 +213,7 @@ class Lifecycle extends EventEmitter {
       this._setState('running');
       const info = this._info(run);
       this._log.info(`[backend-warden] ${o.name}: ready at ${run.url || '(no port)'} (pid ${run.pid})`);
+      this._observer.ready(run);
       this.emit('ready', info);
       return info;
     } catch (caught) {
@@ -241,6 +247,7 @@ class Lifecycle extends EventEmitter {
 
   _spawn(port) {
     const run = new Run(this._o, port);
+    this._observer.attach(run);
     run.on('stdout', (line) => this.emit('stdout', line));
     run.on('stderr', (line) => this.emit('stderr', line));
     run.on('error', (err) => this._background(err));
@@ -254,6 +261,7 @@ class Lifecycle extends EventEmitter {
   // --- exits, crashes and automatic restarts -----------------------------------
 
   _onExit(run, exit) {
+    this._observer.exited(run, exit);
     this._lastExit = exit;
     this.emit('exit', { ...exit });
     if (run !== this._run || run.expected || this._state !== 'running') return;
@@ -285,12 +293,27 @@ class Lifecycle extends EventEmitter {
       else this._removeExitHook();
       const details = { ...(exit || this._lastExit || { pid: null, code: null, signal: null, at: now, uptimeMs: 0, expected: false }), restarts, error: this._lastError };
       this._log.error(`[backend-warden] ${this._o.name}: crashed; ${this._policy.enabled ? `gave up after ${restarts} restarts` : 'restart is off'}`);
-      this.emit('crashed', details);
+      // With logs, the crash's last lines are in the file before 'crashed'.
+      this._observer.afterCrash(run, () => this.emit('crashed', details), () => this._state === 'crashed');
       return;
     }
     this._log.warn(`[backend-warden] ${this._o.name}: restarting in ${delayMs} ms (restart ${restarts})`);
     this._beginStart({ attempt: restarts, delayMs });
-    this.emit('restarting', { reason: 'crash', attempt: restarts, delayMs, lastExit: exit });
+    this.emit('restarting', { reason: (exit && exit.reason) || 'crash', attempt: restarts, delayMs, lastExit: exit });
+  }
+
+  // Failed liveness probes or the memory limit (./observe.js): the run is
+  // ended and restarted through the restart policy, like a crash.
+  _heal(run, cause) {
+    if (run !== this._run || this._state !== 'running' || run.expected) return;
+    const exit = this._observer.healExit(run, cause);
+    this._lastError = exit.error;
+    delete exit.error;
+    this._log.warn(`[backend-warden] ${this._o.name}: ${this._lastError.message}; restarting`);
+    this.emit(cause.reason, { pid: run.pid, ...(cause.reason === 'limit' ? exit.limit : exit.health) });
+    run.expected = true; // its exit is ours, not a crash
+    this._lastExit = exit;
+    this._afterCrash(exit);
   }
 
   // Background failures have no promise to reject: 'error' when someone
@@ -338,6 +361,7 @@ class Lifecycle extends EventEmitter {
     if (reason === 'restart' && epoch === this._epoch) return result;
     this._setState('stopped');
     this._removeExitHook();
+    await this._observer.close();
     this.emit('stopped', { reason: 'stop', ...result });
     return result;
   }
@@ -370,6 +394,7 @@ class Lifecycle extends EventEmitter {
       throw new Error(`backend-warden bug: no transition from state '${this._state}' to '${state}'`);
     }
     this._state = state;
+    if (state !== 'running') this._observer.halt(this._run); // no probes while stopping or restarting
     this.emit('status', this.status()); // Backend's status()
   }
 

@@ -10,6 +10,8 @@ const {
   validateInteger, validateString, validateBoolean, validateObject, validateOptions, validateKeys,
   validatePort, validateEnv, validateLogger,
 } = require('../validate');
+const { normalizeObserve } = require('./observe');
+const { normalizeStdout } = require('./readiness-output');
 
 const MAX_TIMEOUT = 2 ** 31 - 1; // what setTimeout accepts
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -17,6 +19,7 @@ const HTTP_METHOD = /^[A-Z]+$/;
 const OPTIONS = new Set([
   'command', 'args', 'cwd', 'env', 'name', 'host', 'port', 'portEnv', 'readiness', 'timeoutMs',
   'shutdown', 'stopTimeoutMs', 'killTimeoutMs', 'hostDeathGraceMs', 'restart', 'pidFile', 'stopOnExit', 'logger',
+  'health', 'logs', 'limits',
 ]);
 
 const RESTART_DEFAULTS = Object.freeze({ maxRestarts: 3, windowMs: 60000, backoffMs: 1000, maxBackoffMs: 30000 });
@@ -58,23 +61,25 @@ function normalizePort(value) {
 
 function normalizeReadiness(value, portSpec, defaultTimeout) {
   if (value === undefined) {
-    return portSpec === false ? false : { tcp: true, path: undefined, timeoutMs: defaultTimeout };
+    return portSpec === false ? false : { tcp: true, path: undefined, stdout: null, timeoutMs: defaultTimeout };
   }
   if (value === false) return false;
   validateObject(value, 'options.readiness');
-  validateKeys(value, ['path', 'tcp', 'timeoutMs'], 'options.readiness');
+  validateKeys(value, ['path', 'tcp', 'timeoutMs', 'stdout'], 'options.readiness');
   const timeoutMs = timeout(value.timeoutMs, 'options.readiness.timeoutMs', defaultTimeout);
+  const stdout = normalizeStdout(value.stdout);
   if (value.path !== undefined) {
     validateString(value.path, 'options.readiness.path', { maxLength: 2048 });
     if (!value.path.startsWith('/')) throw invalidArgValue('options.readiness.path', value.path, "must start with '/'");
     if (value.tcp !== undefined) validateBoolean(value.tcp, 'options.readiness.tcp');
-  } else if (value.tcp !== true) {
-    throw invalidArgValue('options.readiness', value, "must be { path }, { tcp: true } or false");
+  } else if (value.tcp !== true && !(stdout && !value.tcp)) {
+    throw invalidArgValue('options.readiness', value, 'must be { path }, { tcp: true }, { stdout: RegExp } (alone or with path/tcp) or false');
   }
-  if (portSpec === false) {
-    throw invalidArgValue('options.readiness', value, 'needs a port; with options.port false, readiness must be false');
+  const probesPort = value.path !== undefined || value.tcp === true;
+  if (portSpec === false && probesPort) {
+    throw invalidArgValue('options.readiness', value, 'needs a port; with options.port false, readiness must be false or { stdout }');
   }
-  return { tcp: true, path: value.path, timeoutMs };
+  return { tcp: probesPort, path: value.path, stdout, timeoutMs };
 }
 
 function normalizeShutdown(value) {
@@ -110,9 +115,11 @@ function normalizeOptions(options) {
   validateKeys(validateOptions(options), OPTIONS);
 
   const command = validateString(options.command, 'options.command', { maxLength: 32767 });
-  if (!isAbsolute(command)) {
+  // An absolute path, or a bare name that spawnTree looks up on PATH
+  // (lib/tree/command.js; PATHEXT and .cmd files on Windows).
+  if (!isAbsolute(command) && /[\\/]/.test(command)) {
     throw invalidArgValue('options.command', command,
-      'must be an absolute path (resolve it first, e.g. path.join(process.resourcesPath, \'backend\', \'server\'); nothing is looked up on PATH)');
+      'must be an absolute path or a bare name looked up on PATH (resolve a relative path first, e.g. path.join(process.resourcesPath, \'backend\', \'server\'))');
   }
 
   let args = [];
@@ -170,6 +177,7 @@ function normalizeOptions(options) {
     pidFile,
     stopOnExit: options.stopOnExit === undefined ? true : validateBoolean(options.stopOnExit, 'options.stopOnExit'),
     logger: validateLogger(options.logger),
+    ...normalizeObserve(options, portSpec !== false),
   });
 }
 

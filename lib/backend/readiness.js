@@ -16,15 +16,22 @@ function describeTail(lines) {
 
 // Resolves once `run` is ready; rejects as above, or with an AbortError
 // when `signal` aborts. o: the Backend's normalised options.
-async function waitReady(run, o, signal) {
+async function waitReady(run, o, signal, observer) {
   const r = o.readiness;
   if (!r) return;
   const probeController = new AbortController();
   const off = onAbort(signal, () => probeController.abort(signal.reason));
   const deadline = Date.now() + r.timeoutMs;
-  const target = `${run.url}${r.path || ''}`;
+  let target = `${run.url}${r.path || ''}`;
   const probe = (async () => {
-    await waitForPort(run.port, { host: connectHost(o.host), timeoutMs: r.timeoutMs, signal: probeController.signal });
+    // readiness.stdout (./readiness-output.js): a matching line, which may
+    // say the port; then tcp/path too when asked for.
+    if (r.stdout) {
+      await observer.waitForLine(run, r.stdout, deadline, probeController.signal);
+      target = `${run.url}${r.path || ''}`;
+    }
+    if (!r.tcp) return;
+    await waitForPort(run.port, { host: connectHost(o.host), timeoutMs: Math.max(1, deadline - Date.now()), signal: probeController.signal });
     if (r.path) {
       await waitForHttp({ host: o.host, port: run.port, path: r.path, deadline, signal: probeController.signal });
     }

@@ -8,11 +8,12 @@
 const fs = require('fs');
 
 const { binding } = require('../native');
-const { invalidArgType, invalidArgValue } = require('../errors');
+const { abortError, invalidArgType, invalidArgValue } = require('../errors');
 const {
-  validateEnv, validateInteger, validateOptions, validatePid, validateString,
+  validateAbortSignal, validateEnv, validateInteger, validateOptions, validatePid, validateString,
 } = require('../validate');
 const { signalNumber } = require('./signals');
+const { resolveCommand } = require('./command');
 
 const isWindows = process.platform === 'win32';
 const GRACE_MAX = 2147483647;
@@ -40,8 +41,7 @@ async function processInfo(pid) {
   const info = await binding().processInfo(pid);
   // Linux start times count from boot: the boot id tells two boots apart,
   // so an identity saved across a reboot never matches a stranger.
-  if (process.platform === 'linux') info.bootId = await bootId();
-  return info;
+  return process.platform === 'linux' ? { ...info, bootId: await bootId() } : info;
 }
 
 let bootIdValue = null;
@@ -104,6 +104,7 @@ function validateStdio(value, name, def) {
 
 // The backend's complete environment: process.env unless given; undefined
 // (or null) values are dropped.
+/** @returns {any} */
 function spawnEnv(env) {
   if (env === undefined) return process.env;
   const out = validateEnv(env);
@@ -111,8 +112,35 @@ function spawnEnv(env) {
   return out;
 }
 
-// spawnTree(command, args, options) → SupervisedProcess. No shell: command is
-// the program itself (a path, or a name looked up in PATH).
+// signal / timeoutMs: the whole tree is stopped (kill({ graceMs })) on abort
+// or expiry, and child.cancelled / child.timedOut says which; the listener
+// and the timer go when the tree is gone.
+function stopOn(child, { signal, timeoutMs, graceMs }) {
+  child.cancelled = false;
+  child.timedOut = false;
+  if (!signal && timeoutMs === undefined) return;
+  const cleanups = [];
+  const stop = (flag) => {
+    if (child.cancelled || child.timedOut) return;
+    child[flag] = true;
+    child.kill({ graceMs }).catch(() => {});
+  };
+  if (signal) {
+    const onAbort = () => stop('cancelled');
+    signal.addEventListener('abort', onAbort, { once: true });
+    cleanups.push(() => signal.removeEventListener('abort', onAbort));
+  }
+  if (timeoutMs !== undefined) {
+    const timer = setTimeout(stop, timeoutMs, 'timedOut');
+    cleanups.push(() => clearTimeout(timer));
+  }
+  child.exited.then(() => cleanups.forEach((fn) => fn()));
+}
+
+// spawnTree(command, args, options) → SupervisedProcess. No shell (but for
+// G5's Windows batch files): command is the program itself, a path or a
+// name looked up on PATH (lib/tree/command.js); child.spawnfile is the file
+// found.
 function spawnTree(command, args = [], options) {
   validateString(command, 'command', { maxLength: 32767 });
   if (!Array.isArray(args)) throw invalidArgType('args', 'an instance of Array', args);
@@ -130,8 +158,14 @@ function spawnTree(command, args = [], options) {
       ? HOST_DEATH_GRACE_DEFAULT
       : validateInteger(o.hostDeathGraceMs, 'options.hostDeathGraceMs', 0, HOST_DEATH_GRACE_MAX),
   };
+  const signal = validateAbortSignal(o.signal);
+  const timeoutMs = o.timeoutMs === undefined ? undefined : validateInteger(o.timeoutMs, 'options.timeoutMs', 1, GRACE_MAX);
+  const target = resolveCommand(command, args, /** @type {any} */ ({ cwd: opts.cwd, env: opts.env }));
+  if (signal && signal.aborted) throw abortError(signal.reason);
   const { SupervisedProcess } = isWindows ? require('./job-win') : require('./supervisor-posix');
-  const child = new SupervisedProcess(command, args, opts);
+  const child = new SupervisedProcess(target.file, target.args, { ...opts, commandLine: target.commandLine });
+  /** @type {any} */ (child).spawnfile = target.resolved || command;
+  stopOn(child, { signal, timeoutMs, graceMs: opts.graceMs });
   child.spawned.then(({ pid }) => {
     supervised.set(pid, child);
     child.once('close', () => {

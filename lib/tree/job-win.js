@@ -2,18 +2,23 @@
 'use strict';
 // SupervisedProcess on Windows: the backend is created suspended, put into
 // its own job object (kill on close, no breakaway) and resumed
-// (binding/job/job_win.c), so it and every descendant die with the host. stdio
-// reaches JS through named pipes that Node serves with `net`. Stop is
-// WM_CLOSE / Ctrl+Break, a wait on the job itself, then TerminateJobObject;
-// "all gone" is the job's active-process count reaching zero.
+// (binding/job/job_win.c), so it and every descendant die with the host.
+// stdio reaches JS through named pipes that Node serves with `net`. The
+// backend has its own hidden console; stop is Ctrl+C to it (sent by
+// backend_warden_ctrlc.exe, a helper next to the .node: the host must not
+// attach to another console) and WM_CLOSE to every member's windows, a wait
+// on the job itself, then TerminateJobObject. A root that exits on its own
+// gets the same sequence for what it left behind. "All gone" is the job's
+// active-process count reaching zero.
 
+const { spawn } = require('child_process');
 const crypto = require('crypto');
 const fs = require('fs');
 const net = require('net');
 const path = require('path');
 const { PassThrough } = require('stream');
 
-const { binding } = require('../native');
+const { binding, helperPath } = require('../native');
 
 // The binding with its Windows-only job functions.
 const win = () => /** @type {import('../native').WinBinding} */ (binding());
@@ -22,6 +27,12 @@ const { SupervisedBase, spawnError } = require('./supervised-base');
 const { commandLine } = require('./win-cmdline');
 
 const FORCED_EXIT_CODE = 1;
+const CTRLC_HELPER = 'backend_warden_ctrlc.exe';
+// The helper's exit status: stage * 0x10000 + Win32 error (ctrlc_main_win.c).
+const CTRLC_STAGES = ['', 'AttachConsole', 'SetConsoleCtrlHandler', 'GenerateConsoleCtrlEvent', 'arguments'];
+const ERROR_INVALID_HANDLE = 6; // AttachConsole: the process has no console (a GUI program)
+const ERROR_GEN_FAILURE = 31; // AttachConsole: likewise, on some Windows versions
+const ERROR_INVALID_PARAMETER = 87; // AttachConsole: the process has exited
 
 // The program CreateProcessW will run: a path is taken as it is (resolved
 // against cwd); a bare name is looked up in PATH with PATHEXT's .exe/.com.
@@ -47,15 +58,37 @@ function resolveProgram(command, cwd, env) {
   return null;
 }
 
-// Windows wants the environment block sorted, case-insensitively.
+// Windows wants the environment block sorted, case-insensitively, and reads
+// the first of two names that differ only in case: keep one entry per name,
+// the later one ({ ...process.env, PATH } overrides an inherited "Path").
 function envBlock(env) {
-  return Object.entries(env)
-    .map(([k, v]) => `${k}=${v}`)
-    .sort((a, b) => {
-      const ka = a.slice(0, a.indexOf('=')).toUpperCase();
-      const kb = b.slice(0, b.indexOf('=')).toUpperCase();
-      return ka < kb ? -1 : ka > kb ? 1 : 0;
+  const byName = new Map();
+  for (const [k, v] of Object.entries(env)) byName.set(k.toUpperCase(), `${k}=${v}`);
+  return [...byName.keys()].sort().map((k) => byName.get(k));
+}
+
+// Ctrl+C to the consoles of pids, from the helper (never from the host).
+// Resolves null when it was delivered, or an Error saying why not.
+function sendCtrlC(pids) {
+  return new Promise((resolve) => {
+    const helper = helperPath(CTRLC_HELPER);
+    const child = spawn(helper, pids.map(String), { stdio: 'ignore', windowsHide: true });
+    child.on('error', (err) => resolve(Object.assign(err, { message: `${CTRLC_HELPER}: ${err.message}`, path: helper })));
+    child.on('exit', (status) => {
+      if (status === 0) return resolve(null);
+      const stage = Math.floor((status ?? 0) / 0x10000);
+      const err = Object.assign(new Error(`${CTRLC_HELPER} could not send Ctrl+C to ${pids.join(', ')} (${CTRLC_STAGES[stage] || 'status'} ${(status ?? 0) & 0xffff})`), {
+        code: 'ERR_BACKEND_WARDEN_CTRLC', syscall: CTRLC_STAGES[stage] || undefined, errno: (status ?? 0) & 0xffff,
+      });
+      resolve(err);
     });
+  });
+}
+
+// Whether a failed Ctrl+C only means "no console there" (a GUI program, or
+// it has just exited): WM_CLOSE and the job cover those.
+function noConsole(err) {
+  return err.syscall === 'AttachConsole' && [ERROR_INVALID_HANDLE, ERROR_GEN_FAILURE, ERROR_INVALID_PARAMETER].includes(err.errno);
 }
 
 // A named pipe server the child's stream connects to; returns [path, stream].
@@ -118,12 +151,20 @@ class SupervisedProcess extends SupervisedBase {
       }
       this._spawnFailed(err);
     };
+    const helper = helperPath(CTRLC_HELPER);
+    if (!isFile(helper)) {
+      fail(spawnError('ENOENT', command, {
+        detail: `the Ctrl+C helper ${helper} is missing (it belongs next to ${path.basename(binding().path)}); rebuild with "npm rebuild backend-warden", and unpack it from app.asar`,
+      }));
+      return;
+    }
     const program = resolveProgram(command, opts.cwd, opts.env);
     if (!program) {
       fail(spawnError('ENOENT', command));
       return;
     }
-    const cmdline = commandLine(program, args);
+    // A batch file comes with its cmd.exe command line built (win-cmdline.js).
+    const cmdline = opts.commandLine || commandLine(program, args);
     let spawned;
     try {
       spawned = win().jobSpawn(program, cmdline, opts.cwd ?? null, envBlock(opts.env),
@@ -144,7 +185,11 @@ class SupervisedProcess extends SupervisedBase {
     if (event === 'exit') {
       if (this._forced) this.signalCode = 'SIGKILL';
       else this.exitCode = code;
+      this._rootGone = true;
       this.emit('exit', this.exitCode, this.signalCode);
+      // The root exited on its own: what it left behind is stopped the same
+      // way (polite, graceMs, force), as the supervisor does on Unix.
+      if (!this._killPromise && !this._closed) this._killPromise = this._stop('SIGTERM', this._graceMs);
       return;
     }
     // The job is empty: the whole tree is gone. Let the pipes drain first.
@@ -165,12 +210,26 @@ class SupervisedProcess extends SupervisedBase {
     for (const p of tree) this._seen.add(p.pid);
   }
 
-  // Windows has no signals: the polite step is WM_CLOSE / Ctrl+Break.
+  // Windows has no signals. The polite step: Ctrl+C to the root's console
+  // (every process on it gets it), or once the root is gone to the console
+  // of each member left; WM_CLOSE to every member's windows.
+  async _askToStop() {
+    if (this._closed) return;
+    const pids = this._rootGone ? win().jobPids(this._handle).filter((p) => p > 0 && p !== this.pid) : [this.pid];
+    if (pids.length === 0) return;
+    win().jobAskToStop(this._handle);
+    const err = await sendCtrlC(pids);
+    // A console program that never got Ctrl+C is forced: say so.
+    if (err && !noConsole(err) && !this._closed) {
+      process.emitWarning(`backend-warden: ${err.message}; what does not stop by itself is forced after graceMs`, { code: 'ERR_BACKEND_WARDEN_CTRLC' });
+    }
+  }
+
   async _stop(signal, graceMs) {
     await this._members();
     let forced = true;
     if (graceMs > 0) {
-      win().jobAskToStop(this._handle);
+      this._askToStop().catch((err) => process.emitWarning(`backend-warden: polite stop failed: ${err.message}`, { code: 'ERR_BACKEND_WARDEN_CTRLC' }));
       forced = await withTimeout(this.exited.then(() => false), graceMs, () => true);
     }
     if (forced && !this._closed) {
@@ -194,4 +253,12 @@ class SupervisedProcess extends SupervisedBase {
   }
 }
 
-module.exports = { SupervisedProcess };
+function isFile(p) {
+  try {
+    return fs.statSync(p).isFile();
+  } catch {
+    return false;
+  }
+}
+
+module.exports = { SupervisedProcess, envBlock };

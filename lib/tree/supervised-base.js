@@ -7,7 +7,7 @@
 
 const { EventEmitter } = require('events');
 
-/** @type {{ killed: readonly number[], forced: boolean, survivors: readonly number[] }} */
+/** @type {{ killed: readonly number[], forced: boolean, survivors: readonly number[], complete?: boolean }} */
 const EMPTY_RESULT = Object.freeze({ killed: Object.freeze([]), forced: false, survivors: Object.freeze([]), complete: true });
 
 // An error like Node's own spawn errors: "spawn <command> <CODE>".

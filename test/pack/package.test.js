@@ -1,9 +1,12 @@
 'use strict';
-// The published package (npm run test:pack, after npm run prebuild): the
-// tarball's file list, an install without CMake or a compiler on PATH that
-// uses the prebuild, the one-line error when a source build is impossible,
-// the win32 prebuild from the tarball in a host named electron.exe under
-// Wine, and loading from an Electron app.asar.unpacked folder.
+// The published package (npm run test:pack, after npm run prebuilds): the
+// tarball's file list with every prebuild folder, an install without
+// CMake or a compiler on PATH that uses the prebuild and adds exactly one
+// package, an install with scripts skipped (npm 11's default for unapproved
+// packages) that still loads, the loader's error naming the build commands,
+// the one-line error when a source build is impossible, the win32 prebuild
+// from the tarball in a host named electron.exe under Wine, and loading from
+// an Electron app.asar.unpacked folder.
 
 const assert = require('assert');
 const { spawnSync } = require('child_process');
@@ -14,11 +17,8 @@ const path = require('path');
 const root = path.resolve(__dirname, '..', '..');
 const { which } = require('../../scripts/lib/toolchain');
 
-const EXPECTED = [
-  'CMakeLists.txt', 'README.md', 'index.d.ts', 'renderer.d.ts', 'preload.d.ts', 'package.json', 'scripts/install.js',
-  'prebuilds/linux-x64/backend_warden.node', 'prebuilds/linux-x64/backend_warden_supervisor',
-  'prebuilds/win32-x64/backend_warden.node',
-];
+const EXPECTED = ['CMakeLists.txt', 'README.md', 'index.d.ts', 'renderer.d.ts', 'preload.d.ts', 'package.json', 'scripts/install.js'];
+const { ALL: TARGETS } = require('../../scripts/prebuilds');
 
 describe('package', function () {
   let work;
@@ -46,10 +46,15 @@ describe('package', function () {
     if (work) fs.rmSync(work, { recursive: true, force: true });
   });
 
-  it('holds lib/, binding/, the prebuilds, CMakeLists.txt, index.d.ts and the README — no tests, benches or build folders', function () {
+  it('holds lib/, binding/, bin/, the prebuilds, CMakeLists.txt, index.d.ts and the README — no tests, benches or build folders', function () {
     const expected = [...EXPECTED];
-    // Every file below lib/ and binding/, whatever their folders.
-    for (const dir of ['lib', 'binding']) {
+    for (const tag of TARGETS) {
+      const unix = !tag.startsWith('win32');
+      assert.ok(files.includes(`prebuilds/${tag}/backend_warden.node`), `no ${tag} addon in the tarball`);
+      if (unix) assert.ok(files.includes(`prebuilds/${tag}/backend_warden_supervisor`), `no ${tag} supervisor in the tarball`);
+    }
+    // Every file below lib/, binding/, bin/ and prebuilds/, whatever their folders.
+    for (const dir of ['lib', 'binding', 'bin', 'prebuilds']) {
       for (const f of fs.readdirSync(path.join(root, dir), { recursive: true })) {
         if (fs.statSync(path.join(root, dir, f)).isFile()) expected.push(`${dir}/${f.split(path.sep).join('/')}`);
       }
@@ -99,6 +104,13 @@ describe('package', function () {
       assert.match(out.path, /prebuilds[\\/]linux-x64[\\/]backend_warden\.node$/);
     });
 
+    it('adds exactly one package to node_modules: no runtime dependencies', function () {
+      const entries = fs.readdirSync(path.join(project, 'node_modules')).filter((e) => !e.startsWith('.'));
+      assert.deepStrictEqual(entries, ['backend-warden']);
+      const lock = JSON.parse(fs.readFileSync(path.join(project, 'package-lock.json'), 'utf8'));
+      assert.deepStrictEqual(Object.keys(lock.packages).filter(Boolean), ['node_modules/backend-warden']);
+    });
+
     it('without a fitting prebuild, the source build fails with one line naming what is missing', function () {
       const pkgDir = path.join(project, 'node_modules', 'backend-warden');
       const pre = path.join(pkgDir, 'prebuilds', 'linux-x64');
@@ -108,6 +120,50 @@ describe('package', function () {
         assert.strictEqual(r.status, 1);
         const last = r.stderr.trim().split('\n').pop();
         assert.match(last, /^backend-warden: no prebuilt binary for linux-x64 and the source build failed: missing CMake .*\.$/);
+      } finally {
+        fs.renameSync(`${pre}.off`, pre);
+      }
+    });
+  });
+
+  describe('installed with install scripts skipped (--ignore-scripts; npm 11 for an unapproved package)', function () {
+    let project;
+    const env = () => {
+      const e = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k)));
+      return { ...e, PATH: bin, npm_config_update_notifier: 'false' };
+    };
+    const load = () => spawnSync(path.join(bin, 'node'), ['-e', `try { const w = require('backend-warden'); console.log(JSON.stringify({ path: w.nativeInfo().path })); } catch (e) { console.log(JSON.stringify({ code: e.code, message: e.message })); }`], {
+      cwd: project, env: env(), encoding: 'utf8',
+    });
+
+    before(function () {
+      project = path.join(work, 'app-noscripts');
+      fs.mkdirSync(project);
+      fs.writeFileSync(path.join(project, 'package.json'), '{ "name": "app-noscripts", "version": "1.0.0", "private": true }\n');
+      const r = spawnSync(path.join(bin, 'node'), [npmCli, 'install', '--no-audit', '--no-fund', '--ignore-scripts', tarball], {
+        cwd: project, env: env(), encoding: 'utf8',
+      });
+      assert.strictEqual(r.status, 0, r.stderr);
+    });
+
+    it('loads the fitting prebuild with no install step', function () {
+      const r = load();
+      assert.strictEqual(r.status, 0, r.stderr);
+      assert.match(JSON.parse(r.stdout).path, /prebuilds[\\/]linux-x64[\\/]backend_warden\.node$/);
+    });
+
+    it('where no prebuild fits, the error lists every path tried and the exact commands that build one', function () {
+      const pre = path.join(project, 'node_modules', 'backend-warden', 'prebuilds', 'linux-x64');
+      fs.renameSync(pre, `${pre}.off`);
+      try {
+        const r = load();
+        assert.strictEqual(r.status, 0, r.stderr);
+        const out = JSON.parse(r.stdout);
+        assert.strictEqual(out.code, 'ERR_BACKEND_WARDEN_NOT_FOUND');
+        assert.ok(out.message.includes(path.join('prebuilds', 'linux-x64', 'backend_warden.node')), out.message);
+        assert.ok(out.message.includes(path.join('build', 'Release', 'backend_warden.node')), out.message);
+        assert.ok(out.message.includes('npm approve-scripts backend-warden && npm rebuild backend-warden'), out.message);
+        assert.ok(out.message.includes('npx --yes cmake-js@8.0.0 compile'), out.message);
       } finally {
         fs.renameSync(`${pre}.off`, pre);
       }

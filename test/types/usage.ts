@@ -168,9 +168,42 @@ async function renderer(win: Window): Promise<void> {
   console.log(running, port, url, st.success, text, rule.exists, cmd);
 }
 
+async function tasks(): Promise<void> {
+  const controller = new AbortController();
+  const frames: number[] = [];
+  try {
+    const r: warden.TaskResult = await warden.runTree('ffmpeg', ['-i', 'in.mkv', '-progress', 'pipe:1', 'out.mp4'], {
+      signal: controller.signal,
+      timeoutMs: 600000,
+      graceMs: 2000,
+      maxBuffer: 1 << 20,
+      stderr: 'ignore',
+      onLine: (stream: 'stdout' | 'stderr', line: string) => {
+        const m = /^frame=(\d+)$/.exec(line);
+        if (stream === 'stdout' && m) frames.push(Number(m[1]));
+      },
+    });
+    const code: number | null = r.exitCode;
+    const flags: boolean = r.forced || r.cancelled || r.timedOut;
+    const out: string = r.stdout + r.stderr;
+    console.log(code, flags, out, r.durationMs.toFixed(0), r.signal, r.command, r.pid);
+  } catch (e) {
+    const err = e as warden.TaskError;
+    if (err.code === 'ERR_TASK_FAILED') console.error(err.exitCode, err.signal, err.stderr);
+    else if (err.code === 'ABORT_ERR' || err.code === 'ETIMEDOUT') console.error(err.result.durationMs, err.cancelled);
+  }
+  const soft = await warden.runTree('node', { input: Buffer.from('x'), reject: false, env: { A: '1', B: undefined } });
+  console.log(soft.exitCode);
+  const child = warden.spawnTree('npm', ['run', 'dev'], { signal: controller.signal, timeoutMs: 1000 });
+  const resolved: string = child.spawnfile;
+  const why: boolean = child.cancelled || child.timedOut;
+  console.log(resolved, why);
+}
+
 void mainProcess;
 void preloadScript;
 void renderer;
+void tasks;
 
 // attachToApp / registerPreload with stand-ins shaped like Electron's objects.
 declare const electronApp: {
@@ -241,3 +274,10 @@ async function errors(backend: warden.Backend<string>): Promise<void> {
   }
 }
 void errors;
+
+async function usage(): Promise<void> {
+  const u: warden.TreeUsage = await warden.treeUsage(1234, { startTime: null });
+  const top: warden.ProcessUsage | undefined = u.members[0];
+  console.log(u.processes, u.cpuMs, u.cpuPercent, u.rssBytes, top?.pid, top?.ppid, top?.name, top?.cpuMs, top?.rssBytes);
+}
+void usage;

@@ -1,0 +1,105 @@
+'use strict';
+// Tree resource usage: treeUsage(pid) and the per-owner sampler behind
+// backend.usage(). The figures come from the native binding
+// (binding/usage/), sampled off the JS thread; cpuPercent is computed here,
+// over the wall-clock interval since the sampler's previous call.
+
+const { binding } = require('./native');
+const { invalidArgType } = require('./errors');
+const { validateOptions, validatePid } = require('./validate');
+
+// cpuPercent is the tree's CPU time over wall time, like top and pm2: 100
+// is one core busy, so a busy tree on a 4-core machine can reach 400.
+class UsageSampler {
+  constructor() {
+    this._prev = null; // { at, cpu: Map<"pid:startTime", cpuMs>, total }
+  }
+
+  // raw: { processes, cpuMs, rssBytes, ageMs, members } from the binding.
+  // jobCpuMs (Windows job accounting, includes exited members) replaces
+  // the sum when given.
+  compute(raw, at, jobCpuMs) {
+    const cpu = new Map();
+    for (const m of raw.members) cpu.set(`${m.pid}:${m.startTime}`, m.cpuMs);
+    const cpuMs = typeof jobCpuMs === 'number' ? jobCpuMs : raw.cpuMs;
+    let busy;
+    let wall;
+    if (this._prev === null) {
+      // First call: since the root started.
+      busy = cpuMs;
+      wall = raw.ageMs;
+    } else if (typeof jobCpuMs === 'number') {
+      busy = cpuMs - this._prev.total;
+      wall = at - this._prev.at;
+    } else {
+      // Per member, so a member that exited does not make the sum drop; a
+      // new member's whole time falls within the interval.
+      busy = 0;
+      for (const [key, ms] of cpu) busy += ms - (this._prev.cpu.get(key) || 0);
+      wall = at - this._prev.at;
+    }
+    this._prev = { at, cpu, total: cpuMs };
+    const cpuPercent = wall > 0 && busy > 0 ? Math.round((busy / wall) * 1000) / 10 : 0;
+    return {
+      processes: raw.processes,
+      cpuMs,
+      cpuPercent,
+      rssBytes: raw.rssBytes,
+      members: raw.members.map((m) => ({ pid: m.pid, ppid: m.ppid, name: m.name, cpuMs: m.cpuMs, rssBytes: m.rssBytes })),
+    };
+  }
+
+  reset() {
+    this._prev = null;
+  }
+
+  // job(): a Windows job's accounting ({ cpuMs, ... } from jobUsage) or
+  // null; its CPU figure includes members that already exited.
+  async sample(pid, startTime, job) {
+    const raw = await binding().treeUsage(pid, startTime);
+    const acct = job ? job() : null;
+    return this.compute(raw, performance.now(), acct ? acct.cpuMs : undefined);
+  }
+}
+
+// Samplers of treeUsage(pid) callers, by pid: "since the previous call"
+// for the same tree. Bounded: the oldest entries go first.
+const SAMPLERS_MAX = 256;
+const samplers = new Map();
+
+function samplerFor(pid, startTime) {
+  const key = `${pid}:${startTime}`;
+  let s = samplers.get(key);
+  if (s) {
+    samplers.delete(key);
+  } else {
+    s = new UsageSampler();
+    if (samplers.size >= SAMPLERS_MAX) samplers.delete(samplers.keys().next().value);
+  }
+  samplers.set(key, s);
+  return s;
+}
+
+function validateStartTime(startTime) {
+  if (startTime === undefined || startTime === null) return null;
+  if (typeof startTime !== 'number' || !Number.isFinite(startTime) || startTime < 0) {
+    throw invalidArgType('options.startTime', 'a non-negative number', startTime);
+  }
+  return startTime;
+}
+
+// treeUsage(pid[, { startTime }]) → Promise<{ processes, cpuMs, cpuPercent,
+// rssBytes, members: [{ pid, ppid, name, cpuMs, rssBytes }] }>, root first.
+// Rejects ESRCH when no such process (or identity) exists.
+async function treeUsage(pid, options) {
+  validatePid(pid);
+  const startTime = validateStartTime(validateOptions(options).startTime);
+  try {
+    return await samplerFor(pid, startTime).sample(pid, startTime);
+  } catch (err) {
+    if (err && err.code === 'ESRCH') samplers.delete(`${pid}:${startTime}`);
+    throw err;
+  }
+}
+
+module.exports = { treeUsage, UsageSampler };

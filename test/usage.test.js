@@ -1,0 +1,78 @@
+'use strict';
+// treeUsage(pid): CPU and memory of a whole tree, natively (binding/usage/).
+
+const assert = require('assert');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const { spawn } = require('child_process');
+const { treeUsage, processInfo } = require('..');
+const { fixture, waitFor, httpGet } = require('./helpers');
+
+describe('usage: treeUsage', function () {
+  this.timeout(30000);
+  let child;
+  let port;
+
+  before(async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bw-usage-'));
+    const readyFile = path.join(dir, 'port');
+    child = spawn(process.execPath, [fixture('observe-backend.js'), '--children', '2', '--ready-file', readyFile], { stdio: 'ignore' });
+    port = Number(await waitFor(() => fs.existsSync(readyFile) && fs.readFileSync(readyFile, 'utf8'), 15000));
+    await waitFor(async () => (await treeUsage(child.pid)).processes === 3, 15000);
+  });
+
+  after(() => {
+    try {
+      process.kill(child.pid, 'SIGKILL');
+    } catch { /* gone */ }
+  });
+
+  it('lists the whole tree, root first, and sums its figures', async () => {
+    const u = await treeUsage(child.pid);
+    assert.strictEqual(u.processes, 3);
+    assert.strictEqual(u.members.length, 3);
+    assert.strictEqual(u.members[0].pid, child.pid);
+    assert.strictEqual(u.members[0].ppid, process.pid);
+    for (const m of u.members.slice(1)) assert.strictEqual(m.ppid, child.pid);
+    for (const m of u.members) {
+      assert.deepStrictEqual(Object.keys(m).sort(), ['cpuMs', 'name', 'pid', 'ppid', 'rssBytes']);
+      assert.ok(m.rssBytes > 1024 * 1024, JSON.stringify(m));
+      assert.ok(m.cpuMs >= 0);
+    }
+    assert.strictEqual(u.rssBytes, u.members.reduce((s, m) => s + m.rssBytes, 0));
+    assert.strictEqual(u.cpuMs, u.members.reduce((s, m) => s + m.cpuMs, 0));
+    assert.ok(u.cpuMs > 0);
+  });
+
+  it('cpuPercent is over the interval since the previous call: low when idle, high when busy', async () => {
+    // Let the children finish starting (node's own start-up is CPU work).
+    await new Promise((r) => setTimeout(r, 1500));
+    await treeUsage(child.pid);
+    await new Promise((r) => setTimeout(r, 1000));
+    const idle = await treeUsage(child.pid);
+    assert.ok(idle.cpuPercent >= 0 && idle.cpuPercent < 50, `idle ${idle.cpuPercent}`);
+    await httpGet(`http://127.0.0.1:${port}/hang`);
+    await new Promise((r) => setTimeout(r, 300));
+    await treeUsage(child.pid);
+    await new Promise((r) => setTimeout(r, 1000));
+    const busy = await treeUsage(child.pid);
+    // One spinning core; on a loaded shared machine it gets what it gets,
+    // but clearly more than an idle tree.
+    assert.ok(busy.cpuPercent > idle.cpuPercent + 5, `idle ${idle.cpuPercent}, busy ${busy.cpuPercent}`);
+  });
+
+  it('checks the identity given as startTime', async () => {
+    const { startTime } = await processInfo(child.pid);
+    assert.strictEqual((await treeUsage(child.pid, { startTime })).members[0].pid, child.pid);
+    await assert.rejects(treeUsage(child.pid, { startTime: startTime + 12345 }), { code: 'ESRCH' });
+  });
+
+  it('rejects bad arguments with Node-style codes and a missing pid with ESRCH', async () => {
+    await assert.rejects(treeUsage(0), { code: 'ERR_OUT_OF_RANGE' });
+    await assert.rejects(treeUsage(1.5), { code: 'ERR_OUT_OF_RANGE' });
+    await assert.rejects(treeUsage('1'), { code: 'ERR_INVALID_ARG_TYPE' });
+    await assert.rejects(treeUsage(1, { startTime: 'x' }), { code: 'ERR_INVALID_ARG_TYPE' });
+    await assert.rejects(treeUsage(4294967295), { code: 'ESRCH' });
+  });
+});
