@@ -325,6 +325,30 @@ describe('Backend', function () {
       assert.strictEqual(s.lastError.code, 'ERR_BACKEND_EXITED');
     });
 
+    const REDIS = isWindows ? null : (process.env.PATH || '').split(path.delimiter).map((p) => path.join(p, 'redis-server')).find((f) => fs.existsSync(f));
+    (REDIS ? it : it.skip)(`a root that exits while starting (redis-server --daemonize yes) ends the start: rejected, never running${REDIS ? '' : ' (skipped: redis-server is not installed; .ci/run installs it)'}`, async function () {
+      const d = dir();
+      const pidfile = path.join(d, 'redis.pid');
+      const b = backend([], {
+        command: REDIS,
+        args: ['--port', '{port}', '--bind', '127.0.0.1', '--daemonize', 'yes', '--pidfile', pidfile, '--dir', d, '--save', '', '--appendonly', 'no'],
+      });
+      const states = [];
+      b.on('status', (s) => states.push(s.state));
+      try {
+        await assert.rejects(b.start(), (err) => err.code === 'ERR_BACKEND_EXITED' && /exited with code 0/.test(err.message));
+        const s = b.status();
+        assert.strictEqual(s.state, 'stopped');
+        assert.strictEqual(s.running, false);
+        assert.strictEqual(s.url, null);
+        assert.ok(!states.includes('running'), states.join(' → '));
+      } finally {
+        // The daemon left the tree on purpose (setsid); end it ourselves.
+        const pid = fs.existsSync(pidfile) ? Number(fs.readFileSync(pidfile, 'utf8')) : 0;
+        if (pid > 0) try { process.kill(pid, 'SIGKILL'); } catch { /* already gone */ }
+      }
+    });
+
     it('rejects ETIMEDOUT with the stderr tail when the port never opens, and leaves nothing behind', async function () {
       const d = dir();
       const b = backend(['--never-listen', `--pid-dir=${d}`], { timeoutMs: 1000 });
