@@ -576,6 +576,37 @@ describe('Backend', function () {
       assert.strictEqual(fs.existsSync(pidFile), false, 'stop() removes the pid file');
     });
 
+    it('leaves alone the backend of another live app instance (host identity in the pid file): the start fails saying so', async function () {
+      const d = dir();
+      const pidFile = path.join(d, 'backend.pid');
+      const pids = dir();
+      const other = spawnStray(process.execPath, [SERVER, `--pid-dir=${pids}`], { stdio: 'ignore', env: { ...process.env, PORT: '0' } });
+      const host = spawnStray(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+      await waitFor(() => pidCount(pids) === 1);
+      const info = await processInfo(other.pid);
+      const hostInfo = await processInfo(host.pid);
+      const record = JSON.stringify({ pid: other.pid, startTime: info.startTime, host: host.pid, hostStartTime: hostInfo.startTime });
+      fs.writeFileSync(pidFile, record);
+      const logger = captureLogger();
+      const b = backend([], { pidFile, logger });
+      await assert.rejects(b.start(), (err) => err.code === 'ERR_BACKEND_OWNED' && err.message.includes(`host pid ${host.pid}`) && /requestSingleInstanceLock/.test(err.message));
+      assert.deepStrictEqual(await alive(pids), [other.pid], 'the other instance\'s backend is alive');
+      assert.strictEqual(fs.readFileSync(pidFile, 'utf8'), record, 'its pid file is untouched');
+      assert.strictEqual(b.status().running, false);
+      assert.ok(logger.lines.some((l) => /another live app instance/.test(l)), logger.lines.join('\n'));
+      // Once that host is gone its backend is a leftover: stopped, and this start succeeds.
+      host.kill('SIGKILL');
+      await once(host, 'exit');
+      const otherExit = once(other, 'exit');
+      const started = await b.start();
+      await otherExit;
+      const written = JSON.parse(fs.readFileSync(pidFile, 'utf8'));
+      assert.strictEqual(written.pid, started.pid);
+      assert.strictEqual(written.host, process.pid);
+      assert.strictEqual(written.hostStartTime, (await processInfo(process.pid)).startTime);
+      assert.deepStrictEqual(fs.readdirSync(d), ['backend.pid'], 'no temporary file left');
+    });
+
     it('leaves alone a live process whose identity does not match the pid file', async function () {
       const d = dir();
       const pidFile = path.join(d, 'backend.pid');
