@@ -175,13 +175,15 @@ export interface WinBinding extends Binding {
   jobSpawn(app: string, cmdline: string, cwd: string | null, env: string[],
     stdin: JobStdio, stdout: JobStdio, stderr: JobStdio,
     onEvent: (event: 'exit' | 'close', code?: number) => void): { handle: JobHandle; pid: number; startTime: number };
-  /** WM_CLOSE / Ctrl+Break; false when nothing could be asked. */
+  /** WM_CLOSE to the members' windows; false when none was posted. */
   jobAskToStop(handle: JobHandle): boolean;
   jobTerminate(handle: JobHandle, exitCode: number): void;
   jobPids(handle: JobHandle): number[];
   /** Waits up to ms (<= 60000) for the root; whether it is gone. */
   jobWaitRoot(handle: JobHandle, ms: number): boolean;
   jobClose(handle: JobHandle): void;
+  /** How many job messages the waiter has drained from the completion port. */
+  jobMessages(handle: JobHandle): number;
 }
 
 // --- lib/native.js, the loader ---------------------------------------------
@@ -194,3 +196,5 @@ export function loadFrom(paths: string[], requireFn?: (path: string) => unknown)
 export function candidates(root?: string, env?: Record<string, string | undefined>): string[];
 /** A path inside app.asar → the same path in app.asar.unpacked. */
 export function unpacked(path: string): string;
+/** An executable next to the binding (outside app.asar). */
+export function helperPath(name: string): string;

@@ -16,9 +16,8 @@ const path = require('path');
 const { root, run } = require('./lib/toolchain');
 const { buildCross, copyOutputs, TARGETS } = require('./build-cross');
 
-// darwin-x64, darwin-arm64 and win32-arm64 join once the per-OS source
-// lists (Structure) and the Windows Node-API resolver are in.
-const ALL = ['linux-x64', 'linux-arm64', 'win32-x64'];
+// win32-arm64 joins once the Windows Node-API resolver is in.
+const ALL = ['linux-x64', 'linux-arm64', 'darwin-x64', 'darwin-arm64', 'win32-x64'];
 
 function buildHost() {
   const cmakeJs = require.resolve('cmake-js/bin/cmake-js');

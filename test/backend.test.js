@@ -325,6 +325,37 @@ describe('Backend', function () {
       assert.strictEqual(s.lastError.code, 'ERR_BACKEND_EXITED');
     });
 
+    const REDIS = isWindows ? null : (process.env.PATH || '').split(path.delimiter).map((p) => path.join(p, 'redis-server')).find((f) => fs.existsSync(f));
+    (REDIS ? it : it.skip)(`a root that exits while starting (redis-server --daemonize yes) ends the start: rejected, never running${REDIS ? '' : ' (skipped: redis-server is not installed; .ci/run installs it)'}`, async function () {
+      const d = dir();
+      const pidfile = path.join(d, 'redis.pid');
+      const b = backend([], {
+        command: REDIS,
+        args: ['--port', '{port}', '--bind', '127.0.0.1', '--daemonize', 'yes', '--pidfile', pidfile, '--dir', d, '--save', '', '--appendonly', 'no'],
+      });
+      const states = [];
+      b.on('status', (s) => states.push(s.state));
+      try {
+        let resolved = false;
+        await b.start().then(() => { resolved = true; }, (err) => {
+          assert.strictEqual(err.code, 'ERR_BACKEND_EXITED', err.message);
+          assert.match(err.message, /exited with code 0/);
+        });
+        // When the daemon's port answered while the root was still alive, the
+        // start may resolve; the root's exit must then end 'running' at once.
+        if (resolved) await waitFor(() => b.status().state === 'stopped', 5000);
+        const s = b.status();
+        assert.strictEqual(s.state, 'stopped');
+        assert.strictEqual(s.running, false);
+        assert.strictEqual(s.url, null);
+        if (!resolved) assert.ok(!states.includes('running'), states.join(' → '));
+      } finally {
+        // The daemon left the tree on purpose (setsid); end it ourselves.
+        const pid = fs.existsSync(pidfile) ? Number(fs.readFileSync(pidfile, 'utf8')) : 0;
+        if (pid > 0) try { process.kill(pid, 'SIGKILL'); } catch { /* already gone */ }
+      }
+    });
+
     it('rejects ETIMEDOUT with the stderr tail when the port never opens, and leaves nothing behind', async function () {
       const d = dir();
       const b = backend(['--never-listen', `--pid-dir=${d}`], { timeoutMs: 1000 });
@@ -470,6 +501,25 @@ describe('Backend', function () {
       assert.strictEqual(pidCount(d), 1);
     });
 
+    it('restart() from a ready listener restarts (new pid), and status() stays true to the tree', async function () {
+      const d = dir();
+      const b = backend([`--pid-dir=${d}`]);
+      let restarted = null;
+      b.once('ready', () => {
+        restarted = b.restart();
+      });
+      const info = await b.start();
+      assert.ok(restarted, 'the ready listener ran');
+      const r = await restarted;
+      assert.strictEqual(r.success, true);
+      const s = b.status();
+      assert.strictEqual(s.state, 'running');
+      assert.notStrictEqual(s.pid, info.pid, 'a second backend, not the finished start joined');
+      await waitFor(() => pidCount(d) === 2);
+      assert.deepStrictEqual(await alive(d), [s.pid], 'the first tree is gone, the second alive');
+      assert.strictEqual((await httpGet(`${s.url}/health`)).status, 200);
+    });
+
     it('stop() during restart() wins: the restart rejects, nothing is left', async function () {
       const d = dir();
       const b = backend([`--pid-dir=${d}`, '--delay=300']);
@@ -524,6 +574,37 @@ describe('Backend', function () {
       assert.strictEqual(JSON.parse(fs.readFileSync(pidFile, 'utf8')).pid, pid, 'the pid file names the new backend');
       await b.stop();
       assert.strictEqual(fs.existsSync(pidFile), false, 'stop() removes the pid file');
+    });
+
+    it('leaves alone the backend of another live app instance (host identity in the pid file): the start fails saying so', async function () {
+      const d = dir();
+      const pidFile = path.join(d, 'backend.pid');
+      const pids = dir();
+      const other = spawnStray(process.execPath, [SERVER, `--pid-dir=${pids}`], { stdio: 'ignore', env: { ...process.env, PORT: '0' } });
+      const host = spawnStray(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+      await waitFor(() => pidCount(pids) === 1);
+      const info = await processInfo(other.pid);
+      const hostInfo = await processInfo(host.pid);
+      const record = JSON.stringify({ pid: other.pid, startTime: info.startTime, host: host.pid, hostStartTime: hostInfo.startTime });
+      fs.writeFileSync(pidFile, record);
+      const logger = captureLogger();
+      const b = backend([], { pidFile, logger });
+      await assert.rejects(b.start(), (err) => err.code === 'ERR_BACKEND_OWNED' && err.message.includes(`host pid ${host.pid}`) && /requestSingleInstanceLock/.test(err.message));
+      assert.deepStrictEqual(await alive(pids), [other.pid], 'the other instance\'s backend is alive');
+      assert.strictEqual(fs.readFileSync(pidFile, 'utf8'), record, 'its pid file is untouched');
+      assert.strictEqual(b.status().running, false);
+      assert.ok(logger.lines.some((l) => /another live app instance/.test(l)), logger.lines.join('\n'));
+      // Once that host is gone its backend is a leftover: stopped, and this start succeeds.
+      host.kill('SIGKILL');
+      await once(host, 'exit');
+      const otherExit = once(other, 'exit');
+      const started = await b.start();
+      await otherExit;
+      const written = JSON.parse(fs.readFileSync(pidFile, 'utf8'));
+      assert.strictEqual(written.pid, started.pid);
+      assert.strictEqual(written.host, process.pid);
+      assert.strictEqual(written.hostStartTime, (await processInfo(process.pid)).startTime);
+      assert.deepStrictEqual(fs.readdirSync(d), ['backend.pid'], 'no temporary file left');
     });
 
     it('leaves alone a live process whose identity does not match the pid file', async function () {

@@ -109,7 +109,7 @@ describe('native binding', function () {
       fs.writeFileSync(bad, 'this is not a shared library');
       assert.throws(() => native.loadFrom([bad]), (err) => {
         assert.strictEqual(err.code, 'ERR_BACKEND_WARDEN_LOAD_FAILED');
-        assert.match(err.message, /another platform or architecture/);
+        assert.match(err.message, /another platform, architecture or C library/);
         assert.ok(err.cause instanceof Error);
         return true;
       });

@@ -159,18 +159,18 @@ describe('ports', function () {
       assert.ok(r.p >= unprivStart && r.p <= unprivStart + 100, `${r.p} in [${unprivStart}, ${unprivStart + 100}]`);
     });
 
-    it('skipBlocked finds the end of a block in O(log n) probes', function () {
-      const { skipBlocked, BLOCKED, IN_USE } = _internal;
-      for (const [start, end, max] of [[1000, 1000, 2000], [1000, 1099, 2000], [1000, 1999, 65535], [1, 65535, 65535], [1000, 1500, 1200]]) {
-        let probes = 0;
-        // Ports start..end are blocked; everything else is in use or free.
-        const probe = (q) => {
-          probes++;
-          return q >= start && q <= end ? BLOCKED : q % 2 ? IN_USE : q;
-        };
-        assert.strictEqual(skipBlocked(start, max, probe), Math.min(end, max) + 1, `block ${start}..${end} (max ${max})`);
-        assert.ok(probes <= 2 * Math.ceil(Math.log2(end - start + 2)) + 2, `${probes} probes for ${end - start + 1} ports`);
-      }
+    it('never leaps over a free port between two blocked blocks, and stays in range', async function () {
+      const { scanRange, BLOCKED, IN_USE } = _internal;
+      // Blocked 1000..1099 and 1101..1199 (as excluded port ranges answer), 1100 free.
+      const probe = (q) => (q === 1100 ? q : q >= 1000 && q <= 1199 ? BLOCKED : IN_USE);
+      assert.strictEqual(await scanRange(probe, 1000, 1199, new Set()), 1100);
+      // The free port held by someone: nothing in range, so 0 (the caller then asks the OS).
+      const held = (q) => (q === 1100 ? IN_USE : probe(q));
+      assert.strictEqual(await scanRange(held, 1000, 1199, new Set()), 0);
+      // Excluded: skipped, and the answer is never outside [min, max].
+      assert.strictEqual(await scanRange(probe, 1000, 1199, new Set([1100])), 0);
+      const free = (q) => q;
+      assert.strictEqual(await scanRange(free, 1150, 1160, new Set([1150, 1151])), 1152);
     });
   });
 

@@ -86,7 +86,9 @@ describe('real servers (Debian packages)', function () {
       });
       try {
         const { port, pid } = await backend.start();
-        const tree = await warden.listTree(pid);
+        // gunicorn's master accepts before it has forked every worker: wait for them.
+        let tree = await warden.listTree(pid);
+        await waitFor(async () => (tree = await warden.listTree(pid)).length >= srv.min, 10000).catch(() => {});
         assert.ok(tree.length >= srv.min, `tree of ${tree.length}: ${JSON.stringify(tree.map((p) => p.name))}`);
         assert.ok(!(await warden.isPortFree(port)), 'the server listens');
         const owner = await warden.portOwner(port);

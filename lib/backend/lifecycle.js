@@ -38,6 +38,16 @@ const TRANSITIONS = Object.freeze({
 });
 const STATES = Object.freeze(Object.keys(TRANSITIONS));
 
+function exitedWhileStarting(name, exit) {
+  const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
+  const err = codedError(Error, 'ERR_BACKEND_EXITED',
+    `backend "${name}" ${how} while starting: its root process is gone, so it is not running` +
+    ' (a server that daemonizes leaves the tree; run it in the foreground, e.g. redis-server --daemonize no)');
+  err.exitCode = exit.code;
+  err.signal = exit.signal;
+  return err;
+}
+
 class Lifecycle extends EventEmitter {
   // o: the normalised options (./options.js).
   constructor(o) {
@@ -203,9 +213,16 @@ class Lifecycle extends EventEmitter {
       if (o.pidFile) await run.writePidFile();
       await waitReady(run, o, signal, this._observer);
       if (signal.aborted) throw signal.reason;
+      // The port answered, but the root is gone (a server that daemonized,
+      // or an exit the readiness race lost): never 'running' with a dead root.
+      if (run.exitInfo) throw exitedWhileStarting(o.name, run.exitInfo);
       run.readyAt = Date.now();
       this._startedAt = run.readyAt;
       this._lastError = null;
+      // This start is over before anyone hears of it: a restart() or stop()
+      // from a 'status' or 'ready' listener acts on the running backend
+      // instead of joining (or aborting) a finished start.
+      if (this._startTask === task) this._startTask = null;
       this._setState('running');
       const info = this._info(run);
       this._log.info(`[backend-warden] ${o.name}: ready at ${run.url || '(no port)'} (pid ${run.pid})`);

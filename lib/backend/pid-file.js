@@ -6,6 +6,7 @@
 
 const fs = require('fs');
 
+const { codedError } = require('../errors');
 const { processInfo, killTree, bootId } = require('../tree');
 
 // Stops the backend the pid file names, if it is still that process; then
@@ -21,6 +22,7 @@ async function recoverPidFile(file, { graceMs, log, name }) {
     return;
   }
   const { pid, startTime } = record || {};
+  await checkHost(file, record, name, log);
   // A record from another boot (bootId, added later: older files have none
   // and are taken as this boot's) names a PID of a system that is gone.
   const current = await bootId();
@@ -44,8 +46,45 @@ async function recoverPidFile(file, { graceMs, log, name }) {
   await removePidFile(file);
 }
 
-function writePidFile(file, record) {
-  return fs.promises.writeFile(file, `${JSON.stringify(record)}\n`, { mode: 0o600 });
+// A record written by another live app instance (its host's pid and start
+// time match) names that instance's backend: it is left alone and the start
+// fails, saying so. A second instance should not run at all: Electron's
+// app.requestSingleInstanceLock().
+async function checkHost(file, record, name, log) {
+  const host = record && record.host;
+  const hostStartTime = record && record.hostStartTime;
+  if (!Number.isInteger(host) || host <= 0 || host === process.pid || typeof hostStartTime !== 'number') return;
+  let info;
+  try {
+    info = await processInfo(host);
+  } catch {
+    return; // the host is gone: its backend is a leftover
+  }
+  if (info.startTime !== hostStartTime) return;
+  const msg = `backend "${name}" belongs to another live app instance (host pid ${host}, ${info.name}; pid file ${file}): ` +
+    'its backend was left alone. Use app.requestSingleInstanceLock() so that a second instance quits';
+  log.warn(`[backend-warden] ${name}: ${msg}`);
+  throw codedError(Error, 'ERR_BACKEND_OWNED', msg);
+}
+
+let hostStart = null;
+// This process's start time, for the pid file's host identity.
+function hostStartTime() {
+  if (!hostStart) hostStart = processInfo(process.pid).then((i) => i.startTime, () => undefined);
+  return hostStart;
+}
+
+// Atomic: a reader sees the old record or the new one, never half of one.
+async function writePidFile(file, record) {
+  const tmp = `${file}.${process.pid}.tmp`;
+  const full = { ...record, hostStartTime: await hostStartTime() };
+  await fs.promises.writeFile(tmp, `${JSON.stringify(full)}\n`, { mode: 0o600 });
+  try {
+    await fs.promises.rename(tmp, file);
+  } catch (err) {
+    await fs.promises.rm(tmp, { force: true }).catch(() => {});
+    throw err;
+  }
 }
 
 function removePidFile(file) {

@@ -31,7 +31,14 @@ async function waitReady(run, o, signal, observer) {
       target = `${run.url}${r.path || ''}`;
     }
     if (!r.tcp) return;
-    await waitForPort(run.port, { host: connectHost(o.host), timeoutMs: Math.max(1, deadline - Date.now()), signal: probeController.signal });
+    // With the root's pid: a listener seen after the root died is not
+    // ready (a daemonizing server); that ends as ERR_BACKEND_EXITED (`died`).
+    try {
+      await waitForPort(run.port, { host: connectHost(o.host), timeoutMs: Math.max(1, deadline - Date.now()), signal: probeController.signal, pid: run.pid });
+    } catch (err) {
+      if (err.code === 'ESRCH') await new Promise(() => {}); // `died` settles the race
+      throw err;
+    }
     if (r.path) {
       await waitForHttp({ host: o.host, port: run.port, path: r.path, deadline, signal: probeController.signal });
     }

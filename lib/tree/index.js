@@ -104,6 +104,7 @@ function validateStdio(value, name, def) {
 
 // The backend's complete environment: process.env unless given; undefined
 // (or null) values are dropped.
+/** @returns {any} */
 function spawnEnv(env) {
   if (env === undefined) return process.env;
   const out = validateEnv(env);
@@ -159,11 +160,11 @@ function spawnTree(command, args = [], options) {
   };
   const signal = validateAbortSignal(o.signal);
   const timeoutMs = o.timeoutMs === undefined ? undefined : validateInteger(o.timeoutMs, 'options.timeoutMs', 1, GRACE_MAX);
-  const target = resolveCommand(command, args, { cwd: opts.cwd, env: opts.env });
+  const target = resolveCommand(command, args, /** @type {any} */ ({ cwd: opts.cwd, env: opts.env }));
   if (signal && signal.aborted) throw abortError(signal.reason);
   const { SupervisedProcess } = isWindows ? require('./job-win') : require('./supervisor-posix');
   const child = new SupervisedProcess(target.file, target.args, { ...opts, commandLine: target.commandLine });
-  child.spawnfile = target.resolved || command;
+  /** @type {any} */ (child).spawnfile = target.resolved || command;
   stopOn(child, { signal, timeoutMs, graceMs: opts.graceMs });
   child.spawned.then(({ pid }) => {
     supervised.set(pid, child);

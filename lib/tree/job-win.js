@@ -77,10 +77,9 @@ function sendCtrlC(pids) {
     child.on('exit', (status) => {
       if (status === 0) return resolve(null);
       const stage = Math.floor((status ?? 0) / 0x10000);
-      const err = new Error(`${CTRLC_HELPER} could not send Ctrl+C to ${pids.join(', ')} (${CTRLC_STAGES[stage] || 'status'} ${status & 0xffff})`);
-      err.code = 'ERR_BACKEND_WARDEN_CTRLC';
-      err.syscall = CTRLC_STAGES[stage] || undefined;
-      err.errno = status & 0xffff;
+      const err = Object.assign(new Error(`${CTRLC_HELPER} could not send Ctrl+C to ${pids.join(', ')} (${CTRLC_STAGES[stage] || 'status'} ${(status ?? 0) & 0xffff})`), {
+        code: 'ERR_BACKEND_WARDEN_CTRLC', syscall: CTRLC_STAGES[stage] || undefined, errno: (status ?? 0) & 0xffff,
+      });
       resolve(err);
     });
   });
