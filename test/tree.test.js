@@ -35,6 +35,15 @@ function readyCount(marker) {
   return fs.readdirSync(marker).filter((f) => f.startsWith('ready-')).length;
 }
 
+// The PID of the live process tree.js registered as <role>-<pid> (its own
+// pid file; 'early': the first-millisecond grandchild), or 0 while none.
+function rolePid(marker, role) {
+  const name = fs.readdirSync(marker).find((f) => f.startsWith(`${role}-`));
+  if (!name) return 0;
+  const pid = Number(name.slice(role.length + 1));
+  return pidAlive(pid) ? pid : 0;
+}
+
 // Starts fixture tree.js supervised (spawnTree) or plainly (child_process).
 async function startTree(args, { supervised = true, extraEnv = {}, graceMs } = {}) {
   const marker = makeMarker();
@@ -337,9 +346,10 @@ describe('process trees', function () {
     it('a grandchild spawned in the first millisecond is killed with the tree', async function () {
       const { child, marker } = await startTree(['--early-grandchild', '--leaf']);
       try {
-        await waitFor(() => markedProcesses(marker).length >= 2, 30000);
+        const early = await waitFor(() => rolePid(marker, 'early'), 30000);
         await child.kill({ graceMs: 1000 });
         await expectNoSurvivors(marker);
+        assert.ok(!pidAlive(early), 'the first-millisecond grandchild is gone');
       } finally {
         rmMarker(marker);
       }
