@@ -58,12 +58,14 @@ describe('observe: usage', function () {
   it('treeUsage(pid) sums the whole tree natively; cpuPercent is over the interval since the previous call', async () => {
     const b = backend({ args: [SERVER, '--children', '2'], readiness: { tcp: true } });
     const { pid } = await b.start();
+    // On Windows a console backend's conhost.exe is its child, so a member of its tree.
+    const own = (u) => u.members.filter((m) => !(isWindows && /^conhost\.exe$/i.test(m.name)));
     const first = await waitFor(async () => {
       const u = await b.usage();
-      return u.processes === 3 && u;
+      return own(u).length === 3 && u;
     }, 15000);
     assert.strictEqual(first.members[0].pid, pid);
-    assert.strictEqual(first.members.length, 3);
+    assert.strictEqual(first.members.length, first.processes);
     assert.strictEqual(first.rssBytes, first.members.reduce((s, m) => s + m.rssBytes, 0));
     assert.ok(first.rssBytes > 10 * 1024 * 1024, `rss ${first.rssBytes}`);
     assert.ok(first.cpuMs > 0);
@@ -71,10 +73,11 @@ describe('observe: usage', function () {
     const second = await b.usage();
     assert.ok(second.cpuPercent >= 0 && Number.isFinite(second.cpuPercent));
     const t = await treeUsage(pid);
-    assert.strictEqual(t.processes, 3);
+    assert.strictEqual(own(t).length, 3);
   });
 
-  it('cpuPercent of a busy tree is high, of an idle one low', async () => {
+  it(`cpuPercent of a busy tree is high, of an idle one low${isWine ? ' (skipped under Wine: it reports the same CPU times for every other process)' : ''}`, async function () {
+    if (isWine) this.skip();
     const b = backend({ args: [SERVER], readiness: { tcp: true } });
     const { url } = await b.start();
     await b.usage();
