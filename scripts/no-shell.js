@@ -12,7 +12,9 @@ const os = require('os');
 const path = require('path');
 
 const root = path.resolve(__dirname, '..');
-const ALLOWED = new Set([path.basename(process.execPath), 'node', 'backend_warden_supervisor', 'backend_warden_ctrlc.exe']);
+// sleep: the workload's own leaves (test/fixtures/tree.js runs \`sleep 1000\` on POSIX) —
+// a program the app names, not one the library adds.
+const ALLOWED = new Set([path.basename(process.execPath), 'node', 'backend_warden_supervisor', 'backend_warden_ctrlc.exe', 'sleep']);
 
 // Everything the library does that could tempt it to run a program.
 const WORKLOAD = `
