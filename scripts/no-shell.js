@@ -12,7 +12,7 @@ const os = require('os');
 const path = require('path');
 
 const root = path.resolve(__dirname, '..');
-// sleep: the workload's own leaves (test/fixtures/tree.js runs \`sleep 1000\` on POSIX) —
+// sleep: the workload's own leaves (test/fixtures/tree.js runs `sleep 1000` on POSIX) —
 // a program the app names, not one the library adds.
 const ALLOWED = new Set([path.basename(process.execPath), 'node', 'backend_warden_supervisor', 'backend_warden_ctrlc.exe', 'sleep']);
 
