@@ -132,11 +132,11 @@ describe('tasks: runTree', function () {
 
     it('onLine throwing stops the whole tree and rejects with what it threw', withMarker(async function (marker) {
       const boom = new Error('parser failed');
+      // On POSIX the tree dies by SIGTERM (non-zero); on Windows the polite step is
+      // Ctrl+C, after which Node may exit 0: there only the error itself is checked.
       await assert.rejects(runTree(NODE, [TREE, '--children', '2'], {
         env: markerEnv(marker), graceMs: 1000,
         onLine: (stream, line) => { if (line.startsWith('ready')) throw boom; },
-      // On POSIX the tree dies by SIGTERM (non-zero); on Windows the polite step is
-      // Ctrl+C, after which Node may exit 0: there only the error itself is checked.
       }), (err) => err === boom && (isWindows || err.result.exitCode !== 0));
       await expectNoSurvivors(marker);
     }));
