@@ -97,8 +97,9 @@ describe('process trees', function () {
         const info = await warden.processInfo(child.pid);
         assert.strictEqual(tree[0].startTime, info.startTime);
       } finally {
-        child.kill('SIGKILL');
-        await warden.killTree(child.pid, { graceMs: 0 }).catch(() => {});
+        // The tree first: SIGKILL to the root alone would orphan its leaves
+        // and leave killTree nothing to find (ESRCH).
+        await warden.killTree(child.pid, { graceMs: 0 });
         rmMarker(marker);
       }
     });
