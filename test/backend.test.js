@@ -636,7 +636,13 @@ describe('Backend', function () {
       fs.writeFileSync(pidFile, record);
       const logger = captureLogger();
       const b = backend([], { pidFile, logger });
-      await assert.rejects(b.start(), (err) => err.code === 'ERR_BACKEND_OWNED' && err.message.includes(`host pid ${host.pid}`) && /requestSingleInstanceLock/.test(err.message));
+      await assert.rejects(b.start(), (err) => {
+        assert.strictEqual(err.code, 'ERR_BACKEND_OWNED', err.message);
+        assert.ok(err.message.includes(`host pid ${host.pid}`) && /requestSingleInstanceLock/.test(err.message), err.message);
+        assert.deepStrictEqual({ hostPid: err.hostPid, pid: err.pid, pidFile: err.pidFile }, { hostPid: host.pid, pid: other.pid, pidFile });
+        return true;
+      });
+      await assertConsistent(b);
       assert.deepStrictEqual(await alive(pids), [other.pid], 'the other instance\'s backend is alive');
       assert.strictEqual(fs.readFileSync(pidFile, 'utf8'), record, 'its pid file is untouched');
       assert.strictEqual(b.status().running, false);
