@@ -7,24 +7,43 @@
 
 const { codedError, uvErrno } = require('../errors');
 const { portOwner } = require('../ports');
-const { listTree } = require('../tree');
+const { processInfo } = require('../tree');
+
+// Parents walked up from a listener at most.
+const MAX_DEPTH = 64;
 
 // What a backend says when its port is taken: Node, Python, Go, .NET, Java,
 // Rust, redis ("Address already in use"), gunicorn ("Connection in use"),
 // Windows (WSAEADDRINUSE, 10048: "Only one usage of each socket address").
 const IN_USE_TEXT = /EADDRINUSE|address already in use|address in use|connection in use|only one usage of each socket address|\b10048\b/i;
 
-// The pids of run's tree now. Linux and macOS: everything under the
-// supervisor (on Linux a child subreaper, so a descendant that daemonized
-// is still there). Windows: the root and its descendants.
-async function treePids(run) {
-  const sup = run.proc && run.proc.supervisorPid;
-  let list = [];
-  if (sup) list = await listTree(sup).catch(() => []);
-  else if (run.pid) list = await listTree(run.pid, { startTime: run.startTime }).catch(() => []);
-  const pids = new Set(list.map((p) => p.pid));
-  if (run.pid && !run.exitInfo) pids.add(run.pid);
-  return pids;
+// Whether pid is a process of run's tree: the root, or a descendant of the
+// root or (Linux, macOS) of the supervisor — on Linux a child subreaper, so
+// a descendant that daemonized is still there. Walked up through parents
+// (cheap: one process read each, no listing of every process); a parent
+// born after its child is a reused pid, and ends the walk. The root's pid
+// counts while the root lives, and on Windows always (the root's handle is
+// kept open, so its pid is not reused).
+async function inTree(run, pid) {
+  const tops = new Set();
+  if (run.pid && (!run.exitInfo || process.platform === 'win32')) tops.add(run.pid);
+  if (run.proc && run.proc.supervisorPid) tops.add(run.proc.supervisorPid);
+  let current = pid;
+  let child = null;
+  for (let depth = 0; depth < MAX_DEPTH && current > 0; depth++) {
+    if (tops.has(current)) return true;
+    let info;
+    try {
+      info = await processInfo(current);
+    } catch {
+      return false; // gone
+    }
+    if (child && info.startTime > child.startTime) return false;
+    if (info.ppid === current) return false;
+    child = info;
+    current = info.ppid;
+  }
+  return false;
 }
 
 // { ours, owner }: ours is true when the TCP listener on run.port (for
@@ -36,7 +55,7 @@ async function treePids(run) {
 async function listenerOf(run, host) {
   const owner = await portOwner(run.port, { host, protocol: 'tcp' }).catch(() => null);
   if (!owner || !owner.pid) return { ours: null, owner };
-  return { ours: (await treePids(run)).has(owner.pid), owner };
+  return { ours: await inTree(run, owner.pid), owner };
 }
 
 // "node (pid 1234)", for messages.
@@ -69,4 +88,4 @@ async function addressInUse(run, o, exit, how, tail) {
   return err;
 }
 
-module.exports = { listenerOf, describeHolder, addressInUse, treePids };
+module.exports = { listenerOf, describeHolder, addressInUse, inTree };
