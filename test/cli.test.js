@@ -100,7 +100,7 @@ describe('cli: backend-warden', function () {
     assert.match(r.stdout, /Nothing holds port/);
   });
 
-  it('tree <pid> prints an indented tree with CPU and memory; a missing pid exits 3', async () => {
+  it(`tree <pid> prints the root's command line and an indented tree with CPU and memory; a missing pid exits 3${isWine ? ' (Wine 8 has no ProcessCommandLineInformation: the line comes from the PEB read)' : ''}`, async () => {
     const { child } = await startHolder(['--children', '2']);
     const { data } = await waitFor(async () => {
       const j = await cliJson(['tree', String(child.pid)]);

@@ -1,10 +1,15 @@
 /* Windows command lines: NtQueryInformationProcess with
  * ProcessCommandLineInformation (60, Windows 8.1 and later; resolved from
  * ntdll at run time) needs only PROCESS_QUERY_LIMITED_INFORMATION, no read
- * of the other process's memory. The one string is split into arguments by
+ * of the other process's memory. Where that class is unknown (Wine 8
+ * answers STATUS_INVALID_INFO_CLASS) the line is read from the process's
+ * PEB: ProcessBasicInformation, then ReadProcessMemory of the PEB, its
+ * RTL_USER_PROCESS_PARAMETERS and the CommandLine buffer (needs
+ * PROCESS_VM_READ). The one string is split into arguments by
  * CommandLineToArgvW (the MSVC rules), then each converted to UTF-8. */
 #include <windows.h>
 #include <shellapi.h>
+#include <winternl.h>
 
 #include <errno.h>
 #include <stdlib.h>
@@ -13,13 +18,46 @@
 #include "usage/cmdline.h"
 
 typedef LONG(NTAPI* query_fn)(HANDLE, ULONG, PVOID, ULONG, PULONG);
-typedef struct wide_string {
-  USHORT length; /* bytes */
-  USHORT maximum;
-  PWSTR buffer;
-} wide_string;
 
 #define BW_PROCESS_COMMAND_LINE 60
+
+/* n wide characters at remote address at, as a malloc'ed NUL-terminated
+ * string, or NULL. */
+static wchar_t* read_remote(HANDLE proc, const void* at, size_t n) {
+  wchar_t* line = malloc((n + 1) * sizeof(wchar_t));
+  SIZE_T got = 0;
+  if (line == NULL) return NULL;
+  if (n > 0 && (!ReadProcessMemory(proc, at, line, n * sizeof(wchar_t), &got) ||
+                got != n * sizeof(wchar_t))) {
+    free(line);
+    return NULL;
+  }
+  line[n] = L'\0';
+  return line;
+}
+
+/* The PEB's copy of the command line (the process may have changed it). */
+static wchar_t* peb_line(query_fn query, DWORD pid) {
+  PROCESS_BASIC_INFORMATION basic;
+  PEB peb;
+  RTL_USER_PROCESS_PARAMETERS params;
+  SIZE_T got = 0;
+  wchar_t* line = NULL;
+  HANDLE proc = OpenProcess(PROCESS_QUERY_INFORMATION | PROCESS_VM_READ, FALSE, pid);
+  if (proc == NULL) return NULL;
+  memset(&basic, 0, sizeof(basic));
+  if (query(proc, ProcessBasicInformation, &basic, sizeof(basic), NULL) >= 0 &&
+      basic.PebBaseAddress != NULL &&
+      ReadProcessMemory(proc, basic.PebBaseAddress, &peb, sizeof(peb), &got) &&
+      got == sizeof(peb) && peb.ProcessParameters != NULL &&
+      ReadProcessMemory(proc, peb.ProcessParameters, &params, sizeof(params), &got) &&
+      got == sizeof(params) && params.CommandLine.Buffer != NULL &&
+      params.CommandLine.Length < 65535)
+    line =
+        read_remote(proc, params.CommandLine.Buffer, params.CommandLine.Length / sizeof(wchar_t));
+  CloseHandle(proc);
+  return line;
+}
 
 /* The process's command line as a malloc'ed NUL-terminated wide string, or
  * NULL (err set, or nothing to tell with err clear). */
@@ -28,7 +66,7 @@ static wchar_t* query_line(DWORD pid, bw_error* err) {
       (query_fn)(void*)GetProcAddress(GetModuleHandleW(L"ntdll.dll"), "NtQueryInformationProcess");
   HANDLE proc;
   ULONG size = 0;
-  wide_string* info = NULL;
+  UNICODE_STRING* info = NULL;
   wchar_t* line = NULL;
   LONG status;
   if (query == NULL) return NULL;
@@ -41,16 +79,17 @@ static wchar_t* query_line(DWORD pid, bw_error* err) {
   status = query(proc, BW_PROCESS_COMMAND_LINE, NULL, 0, &size);
   if (size > 0 && size < (64u << 20) && (info = malloc(size)) != NULL &&
       (status = query(proc, BW_PROCESS_COMMAND_LINE, info, size, &size)) >= 0 &&
-      info->buffer != NULL) {
-    size_t n = info->length / sizeof(wchar_t);
+      info->Buffer != NULL) {
+    size_t n = info->Length / sizeof(wchar_t);
     line = malloc((n + 1) * sizeof(wchar_t));
     if (line != NULL) {
-      memcpy(line, info->buffer, n * sizeof(wchar_t));
+      memcpy(line, info->Buffer, n * sizeof(wchar_t));
       line[n] = L'\0';
     }
   }
   free(info);
   CloseHandle(proc);
+  if (line == NULL && status == (LONG)0xC0000003) line = peb_line(query, pid); /* unknown class */
   return line;
 }
 
