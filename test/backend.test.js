@@ -167,7 +167,10 @@ describe('Backend', function () {
   describe('lifecycle', function () {
     it(`start → ready → status → restart (new pid) → stop leaves no process of the tree`, async function () {
       const d = dir();
-      const b = backend([`--pid-dir=${d}`, '--children=2'], { readiness: { path: '/health' } });
+      // A long grace: the stop of a backend that obeys the polite signal must
+      // take a small fraction of it (a quarter, generous under load).
+      const stopTimeoutMs = isWindows ? 60000 : 20000;
+      const b = backend([`--pid-dir=${d}`, '--children=2'], { readiness: { path: '/health' }, stopTimeoutMs });
       const events = [];
       for (const e of ['starting', 'ready', 'exit', 'stopped', 'restarting']) b.on(e, () => events.push(e));
       const states = [];
@@ -200,7 +203,10 @@ describe('Backend', function () {
       await waitFor(() => pidCount(d) === 6);
       assert.deepStrictEqual((await alive(d)).length, 3, 'the first tree is gone');
 
+      const stopStarted = Date.now();
       const stopped = await b.stop();
+      const stopMs = Date.now() - stopStarted;
+      assert.ok(stopMs < stopTimeoutMs / 4, `stop() took ${stopMs} ms of stopTimeoutMs ${stopTimeoutMs}`);
       assert.deepStrictEqual(stopped, { success: true, forced: false });
       assert.deepStrictEqual(await alive(d), [], 'no survivors');
       assert.strictEqual(b.status().state, 'stopped');
