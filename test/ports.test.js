@@ -154,7 +154,7 @@ describe('ports', function () {
     (isWindows || unprivStart < 100 ? it.skip : it)(`jumps past a block of ports that answer EACCES${isWindows ? ' (skipped on Windows: creating an excluded port range needs administrator rights, and Wine runs as root here)' : unprivStart < 100 ? ' (skipped: every port is unprivileged on this machine)' : ' (Linux: privileged ports probed as an unprivileged user)'}`, async function () {
       const code = `require(${JSON.stringify(root)}).findFreePort({ range: [${unprivStart - 100}, ${unprivStart + 100}] })
         .then(async (p) => console.log(JSON.stringify({ p, low: await require(${JSON.stringify(root)}).isPortFree(${unprivStart - 1}) })))`;
-      const r = isRoot ? runAs(65534, code) : JSON.parse(spawnSync(process.execPath, ['-e', code], { encoding: 'utf8' }).stdout);
+      const r = isRoot ? runAs(65534, code) : JSON.parse(spawnSync(process.execPath, ['-e', code], { encoding: 'utf8', timeout: 60000 }).stdout);
       assert.strictEqual(r.low, false, 'a privileged port is not free');
       assert.ok(r.p >= unprivStart && r.p <= unprivStart + 100, `${r.p} in [${unprivStart}, ${unprivStart + 100}]`);
     });
@@ -352,7 +352,7 @@ describe('ports', function () {
       assert.strictEqual(owner.address, '127.0.0.1');
     });
 
-    (isRoot ? it : it.skip)(`reports pid: null when the owner may not be inspected${isWindows ? ' (skipped on Windows: the tables name every owner)' : isRoot ? ' (Linux: asked by an unprivileged user about a root listener)' : ' (skipped: needs root to ask as another user)'}`, async function () {
+    (isRoot ? it : it.skip)(`reports pid: null when the owner may not be inspected${isWindows ? ' (skipped on Windows: it asks as an unprivileged user, uid 65534, which needs Linux and root)' : isRoot ? ' (Linux: asked by an unprivileged user about a root listener)' : ' (skipped: needs root to ask as another user)'}`, async function () {
       const s = await listen('127.0.0.1');
       const r = runAs(65534, `require(${JSON.stringify(root)}).portOwner(${s.address().port}).then((o) => console.log(JSON.stringify(o)))`);
       assert.deepStrictEqual(r, { pid: null, name: null, address: '127.0.0.1', state: 'LISTEN' });
