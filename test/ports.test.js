@@ -92,9 +92,27 @@ describe('ports', function () {
 
   describe('findFreePort', function () {
     it('returns the preferred port when it is free', async function () {
-      const p = await findFreePort();
+      // A port the OS gave a listener that is closed again: free, and never
+      // handed out by findFreePort.
+      const s = await listen('127.0.0.1');
+      const p = s.address().port;
+      await new Promise((resolve) => s.close(resolve));
       assert.ok(p > 0 && p <= 65535);
       assert.strictEqual(await findFreePort({ port: p }), p);
+    });
+
+    it('never hands out one port twice in a while, also to calls that race (get-port\'s lock)', async function () {
+      const s = await listen('127.0.0.1');
+      const p = s.address().port;
+      await new Promise((resolve) => s.close(resolve));
+      const got = await Promise.all(Array.from({ length: 8 }, () => findFreePort({ port: p })));
+      assert.strictEqual(new Set(got).size, 8, `distinct ports: ${got.join(', ')}`);
+      assert.ok(got.includes(p), `the preferred port went to one of them: ${got.join(', ')}`);
+      const any = await Promise.all(Array.from({ length: 8 }, () => findFreePort()));
+      assert.strictEqual(new Set(any).size, 8, `distinct OS-assigned ports: ${any.join(', ')}`);
+      for (const q of got) assert.notStrictEqual(await findFreePort({ port: q }), q, `port ${q} was just handed out`);
+      assert.notStrictEqual(await findFreePort({ range: [p, p] }), p, 'a range walk skips it too');
+      assert.strictEqual(await isPortFree(p), true, 'it is still free: the lock is in-process only');
     });
 
     it(`gives a different, bindable port when another process holds the preferred one, and portOwner names that process${isWine ? wineListenerNote : ''}`, async function () {
@@ -157,6 +175,31 @@ describe('ports', function () {
       const r = isRoot ? runAs(65534, code) : JSON.parse(spawnSync(process.execPath, ['-e', code], { encoding: 'utf8', timeout: 60000 }).stdout);
       assert.strictEqual(r.low, false, 'a privileged port is not free');
       assert.ok(r.p >= unprivStart && r.p <= unprivStart + 100, `${r.p} in [${unprivStart}, ${unprivStart + 100}]`);
+    });
+
+    it('findFreePort never leaps over a free port between two blocked blocks, and stays in range (the blocks are EACCES answers of the native probe, as Windows excluded port ranges give)', async function () {
+      const b = native.binding();
+      const s = await listen('127.0.0.1');
+      const free = s.address().port;
+      await new Promise((resolve) => s.close(resolve));
+      const min = Math.max(1, free - 100);
+      const max = Math.min(65535, free + 99);
+      const real = b.probeBind;
+      const probed = [];
+      // Every port of [min, max] but `free` answers BLOCKED (EACCES), as the
+      // OS does inside excluded ranges; `free` is probed for real.
+      b.probeBind = (address, port, optional) => {
+        probed.push(port);
+        return port >= min && port <= max && port !== free ? _internal.BLOCKED : real.call(b, address, port, optional);
+      };
+      let got;
+      try {
+        got = await findFreePort({ range: [min, max] });
+      } finally {
+        b.probeBind = real;
+      }
+      assert.strictEqual(got, free, `the free port ${free} between the blocks [${min}, ${free - 1}] and [${free + 1}, ${max}]`);
+      assert.ok(probed.includes(free));
     });
 
     it('never leaps over a free port between two blocked blocks, and stays in range', async function () {

@@ -204,8 +204,12 @@ class Lifecycle extends EventEmitter {
         await abortable(recoverPidFile(o.pidFile, { graceMs: o.stopTimeoutMs, log: this._log, name: o.name }), signal);
       }
       await abortable(this._observer.open(), signal);
-      const port = o.port === false ? null : this._observer.selfPort() ? 0 : await abortable(choosePort(o, this._lastPort), signal);
-      if (signal.aborted) throw signal.reason;
+      // A chosen port is held in-process until the Run releases it (./run.js).
+      const port = o.port === false ? null : this._observer.selfPort() ? 0 : await choosePort(o, this._lastPort, signal);
+      if (signal.aborted) {
+        if (port) port.release();
+        throw signal.reason;
+      }
       run = this._spawn(port);
       task.run = run;
       await abortable(run.spawned, signal);
@@ -266,7 +270,7 @@ class Lifecycle extends EventEmitter {
     run.on('error', (err) => this._background(err));
     run.once('exit', (exit) => this._onExit(run, exit));
     this._run = run;
-    if (port !== null) this._lastPort = port;
+    if (run.port !== null) this._lastPort = run.port;
     this._addExitHook();
     return run;
   }
