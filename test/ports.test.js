@@ -5,6 +5,7 @@
 
 const assert = require('assert');
 const { spawn, spawnSync } = require('child_process');
+const { once } = require('events');
 const fs = require('fs');
 const net = require('net');
 const os = require('os');
@@ -359,7 +360,20 @@ describe('ports', function () {
         for (let i = 0; i < 4; i++) w.waitForPort(${free}, { timeoutMs: 60000 }).catch(() => {});
         parentPort.postMessage('waiting');`, { eval: true }));
       await Promise.all(busy.map((w) => new Promise((resolve, reject) => w.once('message', resolve).once('error', reject))));
-      await Promise.all(busy.map((w) => w.terminate()));
+      const errors = [];
+      for (const w of busy) w.on('error', (e) => errors.push(e));
+      const exits = busy.map((w) => once(w, 'exit'));
+      const codes = await Promise.all(busy.map((w) => w.terminate()));
+      assert.ok(codes.every((c) => Number.isInteger(c)), `terminate() resolves with an exit code: ${codes}`);
+      assert.deepStrictEqual((await Promise.all(exits)).map(([code]) => code), codes, 'every worker emitted exit');
+      assert.deepStrictEqual(errors, [], 'no worker reported an error');
+      // Their waits were abandoned, not left holding anything this thread
+      // needs: here and in a new worker, a wait still resolves.
+      await waitForPort(s.address().port, { timeoutMs: 5000 });
+      const after = new Worker(`const { parentPort } = require('worker_threads');
+        require(${mod}).waitForPort(${s.address().port}, { timeoutMs: 5000 }).then(() => parentPort.postMessage('ok'), (e) => parentPort.postMessage(e.code));`, { eval: true });
+      assert.strictEqual(await new Promise((resolve, reject) => after.once('message', resolve).once('error', reject)), 'ok');
+      await after.terminate();
     });
   });
 
