@@ -22,8 +22,8 @@ const linux = isLinux ? describe : describe.skip;
 const ENGINE = fixture('engine-tree.js');
 const WIDE = fixture('wide.pl');
 const HOST = fixture('engine-host.js');
-const hasPerl = isLinux && spawnSync('perl', ['-e', '1']).status === 0;
-const hasPrlimit = isLinux && spawnSync('prlimit', ['--version']).status === 0;
+const hasPerl = isLinux && spawnSync('perl', ['-e', '1'], { timeout: 30000 }).status === 0;
+const hasPrlimit = isLinux && spawnSync('prlimit', ['--version'], { timeout: 30000 }).status === 0;
 // npm run test:asan preloads libasan into every process: their exits then take
 // seconds, so host-death times are not asserted there (survivors still are).
 const SANITIZED = /libasan/.test(process.env.LD_PRELOAD || '');
