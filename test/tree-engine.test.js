@@ -275,6 +275,38 @@ linux('tree engine (Linux: subreaper, /proc child lists)', function () {
     });
   });
 
+  describe("the supervisor's report when the root exits by itself", function () {
+    // Blocks the JS thread until the supervisor has exited (a zombie: Node
+    // reaps it only from the event loop), so its last lines sit unread.
+    function blockUntilZombie(pid, timeoutMs = 15000) {
+      const end = Date.now() + timeoutMs;
+      while (Date.now() < end) {
+        let stat;
+        try {
+          stat = fs.readFileSync(`/proc/${pid}/stat`, 'latin1');
+        } catch {
+          return;
+        }
+        if (stat[stat.lastIndexOf(')') + 2] === 'Z') return;
+      }
+      throw new Error(`the supervisor ${pid} still runs after ${timeoutMs} ms`);
+    }
+
+    for (const when of ['exit', 'spawned']) {
+      const title = when === 'exit' ? "kill() on the root's 'exit'" : "kill() while the supervisor exits, before its 'exit' line is read";
+      it(`${title} reports forced: false and nothing killed (the "closed" report is not lost to EPIPE), 8 runs`, async function () {
+        for (let i = 0; i < 8; i++) {
+          const child = warden.spawnTree(process.execPath, ['-e', ''], { stdout: 'ignore', stderr: 'ignore' });
+          if (when === 'exit') await new Promise((resolve) => child.once('exit', resolve));
+          else await child.spawned;
+          blockUntilZombie(child.supervisorPid);
+          const r = await child.kill();
+          assert.deepStrictEqual({ forced: r.forced, killed: r.killed, survivors: r.survivors }, { forced: false, killed: [], survivors: [] }, `run ${i + 1}`);
+        }
+      });
+    }
+  });
+
   describe('smaller items', function () {
     it('spawnTree rejects spawned (never throws) when the argument list is too long (E2BIG)', async function () {
       let child;
