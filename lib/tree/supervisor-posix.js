@@ -156,7 +156,7 @@ class SupervisedProcess extends SupervisedBase {
         if (n < line.length) ctl.write(line.slice(n));
       } catch (err) {
         // EPIPE/ECONNRESET: the supervisor is gone, its report is on the way.
-        if (err.code === 'EAGAIN') ctl.write(line);
+        if (/** @type {NodeJS.ErrnoException} */ (err).code === 'EAGAIN') ctl.write(line);
       }
       return;
     }
