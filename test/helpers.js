@@ -36,8 +36,16 @@ module.exports = { isWindows, isWine, fixtures, fixture, waitFor };
 const fs = require('fs');
 const os = require('os');
 
+// Every marker made in this mocha process, for the leak check in
+// test/hooks.js: [{ marker, test }] (test: the one running when it was made,
+// or null in a before/after hook).
+const markersMade = [];
+let markerOwner = null;
+
 function makeMarker() {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'bw-marker-'));
+  const marker = fs.mkdtempSync(path.join(os.tmpdir(), 'bw-marker-'));
+  markersMade.push({ marker, test: markerOwner });
+  return marker;
 }
 
 // Whether pid names a live process (a zombie, exited but not yet reaped,
@@ -88,6 +96,8 @@ function markerEnv(marker, extra = {}) {
 }
 
 module.exports.makeMarker = makeMarker;
+module.exports.markersMade = markersMade;
+module.exports.setMarkerOwner = (test) => { markerOwner = test; };
 module.exports.markedProcesses = markedProcesses;
 module.exports.markerEnv = markerEnv;
 module.exports.pidAlive = pidAlive;
@@ -154,3 +164,30 @@ function readableEnv() {
 
 module.exports.readableRoot = readableRoot;
 module.exports.readableEnv = readableEnv;
+
+// A small deterministic generator (mulberry32), so a failure reproduces:
+// rng(seed)() → a number in [0, 1).
+function rng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+// The seed of a randomized test: $BW_FUZZ_SEED when set (to repeat a run),
+// else a fresh one. Tests put it in their title, so every report shows it.
+function fuzzSeed() {
+  const env = process.env.BW_FUZZ_SEED;
+  if (env !== undefined && env !== '') {
+    if (!/^\d+$/.test(env)) throw new Error(`BW_FUZZ_SEED must be a non-negative integer, got ${JSON.stringify(env)}`);
+    return Number(env) >>> 0;
+  }
+  return Math.floor(Math.random() * 2 ** 32) >>> 0;
+}
+
+module.exports.rng = rng;
+module.exports.fuzzSeed = fuzzSeed;

@@ -11,7 +11,7 @@ const vm = require('vm');
 const { Backend, registerIpcHandlers } = require('..');
 const { exposeBackend, createBackendApi } = require('../lib/electron/preload');
 const { FakeIpcMain, FakeWebContents, FakeIpcRenderer, FakeContextBridge } = require('./fake-electron');
-const { fixture, isWindows, isWine, waitFor } = require('./helpers');
+const { fixture, isWindows, isWine, waitFor, httpGet } = require('./helpers');
 
 // A page of the app's own files: the default trusts files below the working
 // directory outside Electron (app.getAppPath() in Electron).
@@ -189,8 +189,10 @@ describe('preload', function () {
       const sent = [];
       const invoke = renderer.invoke.bind(renderer);
       renderer.invoke = (channel, ...args) => { sent.push([channel, args]); return invoke(channel, ...args); };
+      const info = await api.start({ command: '/bin/sh', args: ['-c', 'exit 9'] });
       await api.status({ command: '/bin/sh' });
-      assert.deepStrictEqual(sent, [['backend:status', []]]);
+      assert.deepStrictEqual(sent, [['backend:start', []], ['backend:status', []]]);
+      assert.strictEqual((await httpGet(`${info.url}/health`)).body, 'ok', "the app's own backend runs, not the page's");
     });
 
     it('onStatus(cb): the current status, then every change, never the IpcRendererEvent; unsubscribe stops it', async function () {

@@ -63,7 +63,7 @@ const KNOWN = ['js main', 'js preload', 'ts renderer', 'js', 'ts', 'json', 'sh']
 function runTsc(dir, config) {
   const cfg = path.join(dir, 'tsconfig.json');
   fs.writeFileSync(cfg, JSON.stringify(config));
-  const r = spawnSync(process.execPath, [tsc, '-p', cfg, '--pretty', 'false'], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [tsc, '-p', cfg, '--pretty', 'false'], { encoding: 'utf8', timeout: 180000 });
   return { status: r.status, output: `${r.stdout}${r.stderr}` };
 }
 

@@ -23,8 +23,8 @@ const ENGINE = fixture('engine-tree.js');
 const WIDE = fixture('wide.pl');
 const PID_PREFIX = fixture('pid-prefix.pl');
 const HOST = fixture('engine-host.js');
-const hasPerl = isLinux && spawnSync('perl', ['-e', '1']).status === 0;
-const hasPrlimit = isLinux && spawnSync('prlimit', ['--version']).status === 0;
+const hasPerl = isLinux && spawnSync('perl', ['-e', '1'], { timeout: 30000 }).status === 0;
+const hasPrlimit = isLinux && spawnSync('prlimit', ['--version'], { timeout: 30000 }).status === 0;
 // Placing PIDs needs a writable /proc/sys/kernel/ns_last_pid (root in the PID
 // namespace) and pid_max above 10,000.
 const canPlacePids = hasPerl && (() => {
