@@ -168,7 +168,10 @@ describe('Backend', function () {
   describe('lifecycle', function () {
     it(`start → ready → status → restart (new pid) → stop leaves no process of the tree`, async function () {
       const d = dir();
-      const b = backend([`--pid-dir=${d}`, '--children=2'], { readiness: { path: '/health' } });
+      // A long grace: the stop of a backend that obeys the polite signal must
+      // take a small fraction of it (a quarter, generous under load).
+      const stopTimeoutMs = isWindows ? 60000 : 20000;
+      const b = backend([`--pid-dir=${d}`, '--children=2'], { readiness: { path: '/health' }, stopTimeoutMs });
       const events = [];
       for (const e of ['starting', 'ready', 'exit', 'stopped', 'restarting']) b.on(e, () => events.push(e));
       const states = [];
@@ -203,7 +206,10 @@ describe('Backend', function () {
       assert.deepStrictEqual((await alive(d)).length, 3, 'the first tree is gone');
       await assertConsistent(b);
 
+      const stopStarted = Date.now();
       const stopped = await b.stop();
+      const stopMs = Date.now() - stopStarted;
+      assert.ok(stopMs < stopTimeoutMs / 4, `stop() took ${stopMs} ms of stopTimeoutMs ${stopTimeoutMs}`);
       assert.deepStrictEqual(stopped, { success: true, forced: false });
       assert.deepStrictEqual(await alive(d), [], 'no survivors');
       assert.strictEqual(b.status().state, 'stopped');
@@ -793,6 +799,27 @@ describe('Backend', function () {
       assert.strictEqual(report.exitListenersWhileRunning, report.exitListenersBefore + 1);
       assert.strictEqual(pidCount(pids), 2);
       await waitFor(async () => (await alive(pids)).length === 0, 3000);
+    });
+
+    // The supervisor alone (its host-death path) also kills the tree when the
+    // host exits, but only after hostDeathGraceMs when SIGTERM is ignored;
+    // stopSync() in the exit hook kills it before the host is gone. The
+    // deadline is half that grace: only the exit hook can meet it. On Windows
+    // the job object's kill-on-close is as fast as stopSync(), so it cannot
+    // tell the two apart there.
+    (isWindows ? it.skip : it)(`stopOnExit: the exit hook force-kills a SIGTERM-ignoring tree before the host is gone, well inside the supervisor's host-death grace${isWindows ? ' (skipped on Windows: kill-on-close of the job object is as fast as the hook)' : ''}`, async function () {
+      const d = dir();
+      const out = path.join(d, 'host.json');
+      const pids = dir();
+      const hostDeathGraceMs = 999;
+      const extra = { options: { stopTimeoutMs: 60000, hostDeathGraceMs, stopOnExit: true }, args: ['--ignore-term'] };
+      const host = spawnStray(process.execPath, [fixture('backend-host.js'), out, pids, JSON.stringify(extra)], { stdio: 'ignore' });
+      const [code] = await once(host, 'exit');
+      assert.strictEqual(code, 0, fs.existsSync(out) ? fs.readFileSync(out, 'utf8') : 'no report');
+      assert.strictEqual(pidCount(pids), 2);
+      const exited = Date.now();
+      await waitFor(async () => (await alive(pids)).length === 0, hostDeathGraceMs / 2).catch(() => {});
+      assert.deepStrictEqual(await alive(pids), [], `survivors ${Date.now() - exited} ms after the host exited`);
     });
 
     it('stopOnExit: false adds no exit listener', async function () {

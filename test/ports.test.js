@@ -5,6 +5,7 @@
 
 const assert = require('assert');
 const { spawn, spawnSync } = require('child_process');
+const { once } = require('events');
 const fs = require('fs');
 const net = require('net');
 const os = require('os');
@@ -172,7 +173,7 @@ describe('ports', function () {
     (isWindows || unprivStart < 100 ? it.skip : it)(`jumps past a block of ports that answer EACCES${isWindows ? ' (skipped on Windows: creating an excluded port range needs administrator rights, and Wine runs as root here)' : unprivStart < 100 ? ' (skipped: every port is unprivileged on this machine)' : ' (Linux: privileged ports probed as an unprivileged user)'}`, async function () {
       const code = `require(${JSON.stringify(root)}).findFreePort({ range: [${unprivStart - 100}, ${unprivStart + 100}] })
         .then(async (p) => console.log(JSON.stringify({ p, low: await require(${JSON.stringify(root)}).isPortFree(${unprivStart - 1}) })))`;
-      const r = isRoot ? runAs(65534, code) : JSON.parse(spawnSync(process.execPath, ['-e', code], { encoding: 'utf8' }).stdout);
+      const r = isRoot ? runAs(65534, code) : JSON.parse(spawnSync(process.execPath, ['-e', code], { encoding: 'utf8', timeout: 60000 }).stdout);
       assert.strictEqual(r.low, false, 'a privileged port is not free');
       assert.ok(r.p >= unprivStart && r.p <= unprivStart + 100, `${r.p} in [${unprivStart}, ${unprivStart + 100}]`);
     });
@@ -359,7 +360,20 @@ describe('ports', function () {
         for (let i = 0; i < 4; i++) w.waitForPort(${free}, { timeoutMs: 60000 }).catch(() => {});
         parentPort.postMessage('waiting');`, { eval: true }));
       await Promise.all(busy.map((w) => new Promise((resolve, reject) => w.once('message', resolve).once('error', reject))));
-      await Promise.all(busy.map((w) => w.terminate()));
+      const errors = [];
+      for (const w of busy) w.on('error', (e) => errors.push(e));
+      const exits = busy.map((w) => once(w, 'exit'));
+      const codes = await Promise.all(busy.map((w) => w.terminate()));
+      assert.ok(codes.every((c) => Number.isInteger(c)), `terminate() resolves with an exit code: ${codes}`);
+      assert.deepStrictEqual((await Promise.all(exits)).map(([code]) => code), codes, 'every worker emitted exit');
+      assert.deepStrictEqual(errors, [], 'no worker reported an error');
+      // Their waits were abandoned, not left holding anything this thread
+      // needs: here and in a new worker, a wait still resolves.
+      await waitForPort(s.address().port, { timeoutMs: 5000 });
+      const after = new Worker(`const { parentPort } = require('worker_threads');
+        require(${mod}).waitForPort(${s.address().port}, { timeoutMs: 5000 }).then(() => parentPort.postMessage('ok'), (e) => parentPort.postMessage(e.code));`, { eval: true });
+      assert.strictEqual(await new Promise((resolve, reject) => after.once('message', resolve).once('error', reject)), 'ok');
+      await after.terminate();
     });
   });
 
@@ -395,7 +409,7 @@ describe('ports', function () {
       assert.strictEqual(owner.address, '127.0.0.1');
     });
 
-    (isRoot ? it : it.skip)(`reports pid: null when the owner may not be inspected${isWindows ? ' (skipped on Windows: the tables name every owner)' : isRoot ? ' (Linux: asked by an unprivileged user about a root listener)' : ' (skipped: needs root to ask as another user)'}`, async function () {
+    (isRoot ? it : it.skip)(`reports pid: null when the owner may not be inspected${isWindows ? ' (skipped on Windows: it asks as an unprivileged user, uid 65534, which needs Linux and root)' : isRoot ? ' (Linux: asked by an unprivileged user about a root listener)' : ' (skipped: needs root to ask as another user)'}`, async function () {
       const s = await listen('127.0.0.1');
       const r = runAs(65534, `require(${JSON.stringify(root)}).portOwner(${s.address().port}).then((o) => console.log(JSON.stringify(o)))`);
       assert.deepStrictEqual(r, { pid: null, name: null, address: '127.0.0.1', state: 'LISTEN' });
