@@ -318,7 +318,8 @@ describe('observe: readiness from output', function () {
   });
 
   it('a pattern that never matches fails readiness with ETIMEDOUT and the last lines', async () => {
-    const b = backend({ args: [SERVER, '--quiet'], readiness: { stdout: /Now listening/, timeoutMs: 1500 } });
+    // Windows Node under Wine takes seconds to start on a loaded machine.
+    const b = backend({ args: [SERVER, '--quiet'], readiness: { stdout: /Now listening/, timeoutMs: isWindows ? 10000 : 1500 } });
     await assert.rejects(b.start(), (err) => {
       assert.strictEqual(err.code, 'ETIMEDOUT');
       assert.match(err.message, /no stdout line matched \/Now listening\//);
