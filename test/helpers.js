@@ -91,6 +91,19 @@ function markedProcesses(marker) {
   return [...found];
 }
 
+// Kills whatever still carries the marker (cleanup after a failed assertion).
+function killMarked(marker) {
+  for (const pid of markedProcesses(marker)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch { /* gone */ }
+  }
+}
+
+function removeMarker(marker) {
+  fs.rmSync(marker, { recursive: true, force: true });
+}
+
 function markerEnv(marker, extra = {}) {
   return { ...process.env, BW_TEST_MARKER: marker, ...extra };
 }
@@ -99,6 +112,8 @@ module.exports.makeMarker = makeMarker;
 module.exports.markersMade = markersMade;
 module.exports.setMarkerOwner = (test) => { markerOwner = test; };
 module.exports.markedProcesses = markedProcesses;
+module.exports.killMarked = killMarked;
+module.exports.removeMarker = removeMarker;
 module.exports.markerEnv = markerEnv;
 module.exports.pidAlive = pidAlive;
 

@@ -14,7 +14,7 @@ const path = require('path');
 const warden = require('..');
 const { binding } = require('../lib/native');
 const {
-  fixture, waitFor, makeMarker, markedProcesses, markerEnv, pidAlive,
+  fixture, waitFor, makeMarker, markedProcesses, killMarked, removeMarker, markerEnv, pidAlive,
 } = require('./helpers');
 
 const isLinux = process.platform === 'linux';
@@ -39,19 +39,6 @@ const canPlacePids = hasPerl && (() => {
 // seconds, so host-death times are not asserted there (survivors still are).
 const SANITIZED = /libasan/.test(process.env.LD_PRELOAD || '');
 const TIMED = SANITIZED ? ' (time not asserted: sanitizer build, whose processes take seconds to exit)' : '';
-
-function rm(marker) {
-  fs.rmSync(marker, { recursive: true, force: true });
-}
-
-// Kills whatever still carries the marker (cleanup after a failed assertion).
-function sweep(marker) {
-  for (const pid of markedProcesses(marker)) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch { /* gone */ }
-  }
-}
 
 async function survivors(marker, timeoutMs = 3000) {
   await waitFor(() => markedProcesses(marker).length === 0, timeoutMs).catch(() => {});
@@ -111,8 +98,8 @@ linux('tree engine (Linux: subreaper, /proc child lists)', function () {
         assert.ok(result.killed.includes(helper), `the helper is reported killed: ${JSON.stringify(result)}`);
         assert.deepStrictEqual(result.survivors, []);
       } finally {
-        sweep(marker);
-        rm(marker);
+        killMarked(marker);
+        removeMarker(marker);
       }
     });
 
@@ -126,8 +113,8 @@ linux('tree engine (Linux: subreaper, /proc child lists)', function () {
         if (left.length > 0) assert.strictEqual(result.complete, false, `${left} escaped, yet the result claims completeness: ${JSON.stringify(result)}`);
         assert.strictEqual(result.complete, false, 'a member exited by itself during the polite phase, so its last children could not be followed');
       } finally {
-        sweep(marker);
-        rm(marker);
+        killMarked(marker);
+        removeMarker(marker);
       }
     });
 
@@ -170,8 +157,8 @@ linux('tree engine (Linux: subreaper, /proc child lists)', function () {
           }
         }
         child.kill('SIGKILL');
-        sweep(marker);
-        rm(marker);
+        killMarked(marker);
+        removeMarker(marker);
       }
       assert.ok(root !== null, `could not place the PIDs (list ${text.slice(4080, 4110)})`);
       let victim = null;
@@ -187,8 +174,8 @@ linux('tree engine (Linux: subreaper, /proc child lists)', function () {
         assert.deepStrictEqual(await survivors(marker), [], 'every real member is gone');
       } finally {
         if (victim === v) process.kill(v, 'SIGKILL');
-        sweep(marker);
-        rm(marker);
+        killMarked(marker);
+        removeMarker(marker);
       }
     });
 
@@ -199,8 +186,8 @@ linux('tree engine (Linux: subreaper, /proc child lists)', function () {
         assert.strictEqual(result.complete, true, JSON.stringify(result));
         assert.deepStrictEqual(await survivors(marker), []);
       } finally {
-        sweep(marker);
-        rm(marker);
+        killMarked(marker);
+        removeMarker(marker);
       }
     });
 
@@ -228,8 +215,8 @@ linux('tree engine (Linux: subreaper, /proc child lists)', function () {
             assert.deepStrictEqual(result.survivors, []);
           }
         } finally {
-          sweep(marker);
-          rm(marker);
+          killMarked(marker);
+          removeMarker(marker);
         }
       });
     }
@@ -244,8 +231,8 @@ linux('tree engine (Linux: subreaper, /proc child lists)', function () {
           assert.deepStrictEqual(await survivors(marker), [], `orphan ${orphan} survived: ${JSON.stringify(result)}`);
           assert.ok(result.killed.includes(orphan), JSON.stringify(result));
         } finally {
-          sweep(marker);
-          rm(marker);
+          killMarked(marker);
+          removeMarker(marker);
         }
       });
     }
@@ -280,8 +267,8 @@ linux('tree engine (Linux: subreaper, /proc child lists)', function () {
           assert.strictEqual(left.length, 0, `${left.length} of 301 survived; reported killed ${(out.killed || []).length}, survivors ${JSON.stringify(out.survivors)}`);
         }
       } finally {
-        sweep(marker);
-        rm(marker);
+        killMarked(marker);
+        removeMarker(marker);
       }
     });
   });
@@ -307,8 +294,8 @@ linux('tree engine (Linux: subreaper, /proc child lists)', function () {
           if (!SANITIZED) assert.ok(dt < 4000, `tree gone ${dt} ms after host death`);
         } finally {
           host.kill('SIGKILL');
-          sweep(marker);
-          rm(marker);
+          killMarked(marker);
+          removeMarker(marker);
         }
       });
     }
@@ -330,8 +317,8 @@ linux('tree engine (Linux: subreaper, /proc child lists)', function () {
         if (!SANITIZED) assert.ok(dt < 4500, `tree gone ${dt} ms after host death`);
       } finally {
         host.kill('SIGKILL');
-        sweep(marker);
-        rm(marker);
+        killMarked(marker);
+        removeMarker(marker);
       }
     });
 
@@ -416,8 +403,8 @@ linux('tree engine (Linux: subreaper, /proc child lists)', function () {
         await backend.stop();
         await waitFor(() => !pidAlive(child.pid), 8000);
       } finally {
-        sweep(marker);
-        rm(marker);
+        killMarked(marker);
+        removeMarker(marker);
         fs.rmSync(dir, { recursive: true, force: true });
       }
     });
