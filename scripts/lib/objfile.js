@@ -165,7 +165,9 @@ function readPe(buf) {
     if (!name) break;
     delayDlls.push(cstr(buf, at(name)));
   }
-  return { format: 'pe', machine: PE_MACHINES[m] || `machine 0x${m.toString(16)}`, kind: characteristics & 0x2000 ? 'dll' : 'executable', dlls, delayDlls };
+  // Subsystem (2 GUI, 3 console) sits at the same offset in PE32 and PE32+.
+  const subsystem = { 2: 'gui', 3: 'console' }[buf.readUInt16LE(opt + 68)] || `subsystem ${buf.readUInt16LE(opt + 68)}`;
+  return { format: 'pe', machine: PE_MACHINES[m] || `machine 0x${m.toString(16)}`, machineId: m, kind: characteristics & 0x2000 ? 'dll' : 'executable', subsystem, dlls, delayDlls };
 }
 
 function readObject(file) {
