@@ -14,7 +14,7 @@ const path = require('path');
 const warden = require('..');
 const { binding } = require('../lib/native');
 const {
-  fixture, waitFor, makeMarker, markedProcesses, markerEnv, pidAlive,
+  fixture, waitFor, slow, QEMU_NOTE, childNode, makeMarker, markedProcesses, markerEnv, pidAlive,
 } = require('./helpers');
 
 const isLinux = process.platform === 'linux';
@@ -51,16 +51,17 @@ function readReady(file, timeoutMs = 30000) {
   return waitFor(() => fs.existsSync(file) && fs.readFileSync(file, 'utf8'), timeoutMs);
 }
 
-// engine-tree.js <mode>, plainly (child_process) or supervised (spawnTree).
+// engine-tree.js <mode>, plainly (child_process) or supervised (spawnTree);
+// its members never load the addon, so they run as childNode.
 async function startEngineTree(mode, { supervised = false, detached = false, graceMs } = {}) {
   const marker = makeMarker();
   const env = markerEnv(marker);
   let child;
   if (supervised) {
-    child = warden.spawnTree(process.execPath, [ENGINE, mode], { env, stdout: 'ignore', stderr: 'inherit', graceMs });
+    child = warden.spawnTree(childNode, [ENGINE, mode], { env, stdout: 'ignore', stderr: 'inherit', graceMs });
     await child.spawned;
   } else {
-    child = spawn(process.execPath, [ENGINE, mode], { env, stdio: 'ignore', detached });
+    child = spawn(childNode, [ENGINE, mode], { env, stdio: 'ignore', detached });
     await new Promise((resolve) => child.once('spawn', resolve));
   }
   const ready = await readReady(path.join(marker, 'ready'));
@@ -87,7 +88,7 @@ async function startWide(n, { supervised = false } = {}) {
 }
 
 linux('tree engine (Linux: subreaper, /proc child lists)', function () {
-  this.timeout(60000);
+  this.timeout(slow(60000));
 
   describe('members found and killed (G1, G4)', function () {
     it('kills a helper that a backend detaches (setsid) in its SIGTERM handler before exiting (spawnTree kill)', async function () {
@@ -138,7 +139,7 @@ linux('tree engine (Linux: subreaper, /proc child lists)', function () {
     const WIDTH = 900;
     for (const how of ['killTree({ graceMs: 0 })', 'killTreeSync', 'spawnTree kill({ graceMs: 0 })']) {
       (hasPerl ? it : it.skip)(`${how} kills all of a ${WIDTH}-child tree whose children ignore TERM and HUP${hasPerl ? '' : ' (skipped: perl not installed)'}`, async function () {
-        this.timeout(300000);
+        this.timeout(slow(300000));
         const { child, marker } = await startWide(WIDTH, { supervised: how.startsWith('spawnTree') });
         try {
           let result;
@@ -179,7 +180,7 @@ linux('tree engine (Linux: subreaper, /proc child lists)', function () {
     }
 
     (hasPerl && hasPrlimit ? it : it.skip)(`never reports a member killed that it could not watch for lack of descriptors (EMFILE), and kills it anyway${hasPerl && hasPrlimit ? '' : ' (skipped: needs perl and prlimit)'}`, async function () {
-      this.timeout(120000);
+      this.timeout(slow(120000));
       const marker = makeMarker();
       const readyFile = path.join(marker, 'ready');
       const code = `
@@ -196,7 +197,7 @@ linux('tree engine (Linux: subreaper, /proc child lists)', function () {
         // 64 descriptors: node needs about 25 of its own, so most of the 301
         // members get no pidfd.
         const r = spawnSync('prlimit', ['--nofile=64:64', '--', process.execPath, '-e', code], {
-          env: markerEnv(marker), encoding: 'utf8', timeout: 90000,
+          env: markerEnv(marker), encoding: 'utf8', timeout: slow(90000),
         });
         const out = JSON.parse(r.stdout.trim().split('\n').pop() || '{}');
         const left = await survivors(marker);
@@ -215,9 +216,9 @@ linux('tree engine (Linux: subreaper, /proc child lists)', function () {
   });
 
   describe('host death (G2)', function () {
-    this.timeout(SANITIZED ? 180000 : 60000);
+    this.timeout(slow(SANITIZED ? 180000 : 60000));
     for (const mode of ['ignore-term', 'busy']) {
-      it(`a tree that ${mode === 'busy' ? 'spins and ignores SIGTERM' : 'ignores SIGTERM'} is gone within about a second of the host's SIGKILL, although the stop grace is 10 s${TIMED}`, async function () {
+      it(`a tree that ${mode === 'busy' ? 'spins and ignores SIGTERM' : 'ignores SIGTERM'} is gone within about a second of the host's SIGKILL, although the stop grace is 10 s${TIMED}${QEMU_NOTE}`, async function () {
         const marker = makeMarker();
         const host = spawn(process.execPath, [HOST, '10000', 'default', mode], { env: markerEnv(marker), stdio: ['ignore', 'ignore', 'inherit'] });
         try {
@@ -232,7 +233,7 @@ linux('tree engine (Linux: subreaper, /proc child lists)', function () {
           // The bound is generous: with 16-35 runnable processes per core the
           // kill itself and this test's /proc sweeps take a second more. It
           // is far below the 10 s stop grace the old supervisor used.
-          if (!SANITIZED) assert.ok(dt < 4000, `tree gone ${dt} ms after host death`);
+          if (!SANITIZED) assert.ok(dt < slow(4000), `tree gone ${dt} ms after host death`);
         } finally {
           host.kill('SIGKILL');
           sweep(marker);
@@ -241,7 +242,7 @@ linux('tree engine (Linux: subreaper, /proc child lists)', function () {
       });
     }
 
-    it(`after host death a SIGTERM-honouring root still gets its polite signal (its handler runs), and the tree is gone within hostDeathGraceMs + the force${TIMED}`, async function () {
+    it(`after host death a SIGTERM-honouring root still gets its polite signal (its handler runs), and the tree is gone within hostDeathGraceMs + the force${TIMED}${QEMU_NOTE}`, async function () {
       const marker = makeMarker();
       const host = spawn(process.execPath, [HOST, '10000', '900', 'detach-on-term'], { env: markerEnv(marker), stdio: ['ignore', 'ignore', 'inherit'] });
       try {
@@ -255,7 +256,7 @@ linux('tree engine (Linux: subreaper, /proc child lists)', function () {
         await waitFor(() => markedProcesses(marker).length === 0, SANITIZED ? 30000 : 8000, 10).catch(() => {});
         const dt = Date.now() - t0;
         assert.deepStrictEqual(markedProcesses(marker), []);
-        if (!SANITIZED) assert.ok(dt < 4500, `tree gone ${dt} ms after host death`);
+        if (!SANITIZED) assert.ok(dt < slow(4500), `tree gone ${dt} ms after host death`);
       } finally {
         host.kill('SIGKILL');
         sweep(marker);

@@ -11,7 +11,7 @@ const path = require('path');
 const warden = require('..');
 const { binding } = require('../lib/native');
 const {
-  isWindows, isWine, fixture, waitFor, makeMarker, markedProcesses, markerEnv, pidAlive, readableRoot, readableEnv,
+  isWindows, isWine, isQemu, slow, QEMU_NOTE, childNode, fixture, waitFor, makeMarker, markedProcesses, markerEnv, pidAlive, readableRoot, readableEnv,
 } = require('./helpers');
 
 const TREE = fixture('tree.js');
@@ -44,23 +44,24 @@ function rolePid(marker, role) {
   return pidAlive(pid) ? pid : 0;
 }
 
-// Starts fixture tree.js supervised (spawnTree) or plainly (child_process).
+// Starts fixture tree.js supervised (spawnTree) or plainly (child_process);
+// its members never load the addon, so they run as childNode.
 async function startTree(args, { supervised = true, extraEnv = {}, graceMs } = {}) {
   const marker = makeMarker();
   const env = markerEnv(marker, extraEnv);
   let child;
   if (supervised) {
-    child = warden.spawnTree(process.execPath, [TREE, ...args], { env, stdout: 'pipe', stderr: 'inherit', graceMs });
+    child = warden.spawnTree(childNode, [TREE, ...args], { env, stdout: 'pipe', stderr: 'inherit', graceMs });
     await child.spawned;
   } else {
-    child = spawn(process.execPath, [TREE, ...args], { env, stdio: 'ignore' });
+    child = spawn(childNode, [TREE, ...args], { env, stdio: 'ignore' });
     await new Promise((resolve) => child.once('spawn', resolve));
   }
   return { child, marker };
 }
 
 describe('process trees', function () {
-  this.timeout(isWindows ? 120000 : 30000);
+  this.timeout(slow(isWindows ? 120000 : 30000));
 
   describe('listTree', function () {
     it('lists the tree root first, with parents and identities', async function () {
@@ -81,11 +82,20 @@ describe('process trees', function () {
       }
     });
 
-    it('rejects ESRCH for a PID that does not exist, or whose identity differs', async function () {
+    // qemu-user answers an emulated process's reads of its own /proc/<pid>/stat
+    // with made-up fields: there the identity is checked on a child.
+    it(`rejects ESRCH for a PID that does not exist, or whose identity differs${isQemu ? ' (qemu-user: checked on a child, as qemu fakes the /proc/self/stat of the process it emulates)' : ''}`, async function () {
       await assert.rejects(warden.listTree(0x7ffffff0), { code: 'ESRCH' });
-      const me = await warden.processInfo(process.pid);
-      await assert.rejects(warden.listTree(process.pid, { startTime: me.startTime + 1 }), { code: 'ESRCH' });
-      assert.strictEqual((await warden.listTree(process.pid, { startTime: me.startTime }))[0].pid, process.pid);
+      const other = isQemu ? spawn(childNode, ['-e', 'setInterval(() => {}, 1e9)'], { stdio: 'ignore' }) : null;
+      try {
+        if (other) await new Promise((resolve) => other.once('spawn', resolve));
+        const pid = other ? other.pid : process.pid;
+        const me = await warden.processInfo(pid);
+        await assert.rejects(warden.listTree(pid, { startTime: me.startTime + 1 }), { code: 'ESRCH' });
+        assert.strictEqual((await warden.listTree(pid, { startTime: me.startTime }))[0].pid, pid);
+      } finally {
+        if (other) other.kill('SIGKILL');
+      }
     });
   });
 
@@ -205,7 +215,8 @@ describe('process trees', function () {
         // A copy any user may read: the checkout may sit in a 0700 directory.
         const code = `require(${JSON.stringify(readableRoot())}).killTree(${victim.pid}, { graceMs: 0 })
           .then(() => console.log('killed'), (e) => console.log(JSON.stringify({ code: e.code, syscall: e.syscall })));`;
-        const r = require('child_process').spawnSync(process.execPath, ['-e', code], { uid: 65534, gid: 65534, encoding: 'utf8', cwd: '/', env: readableEnv() });
+        const r = require('child_process').spawnSync(process.execPath, ['-e', code], { uid: 65534, gid: 65534, encoding: 'utf8', cwd: '/', env: readableEnv(), timeout: slow(30000) });
+        assert.ok(r.stdout !== null && r.status !== null, `the uid-65534 caller did not run: ${r.error ? r.error.message : r.signal}`);
         assert.deepStrictEqual(JSON.parse(r.stdout.trim()), { code: 'EPERM', syscall: 'kill' }, r.stderr);
         assert.ok(pidAlive(victim.pid), 'the victim was left alone');
       } finally {
@@ -245,7 +256,7 @@ describe('process trees', function () {
 
   describe('spawnTree', function () {
     it('reports pid and identity, passes stdout through unchanged, and forwards the exit code', async function () {
-      const child = warden.spawnTree(process.execPath, ['-e', 'process.stdout.write("hello\\nworld\\n"); process.exitCode = 7']);
+      const child = warden.spawnTree(childNode, ['-e', 'process.stdout.write("hello\\nworld\\n"); process.exitCode = 7']);
       let out = '';
       child.stdout.setEncoding('utf8').on('data', (d) => { out += d; });
       const events = [];
@@ -263,7 +274,7 @@ describe('process trees', function () {
     });
 
     it('passes cwd and env, and nothing else of the host', async function () {
-      const child = warden.spawnTree(process.execPath, ['-e', 'console.log(JSON.stringify([process.cwd(), process.env.BW_X, process.env.BW_Y]))'], {
+      const child = warden.spawnTree(childNode, ['-e', 'console.log(JSON.stringify([process.cwd(), process.env.BW_X, process.env.BW_Y]))'], {
         cwd: path.dirname(__dirname), env: { ...process.env, BW_X: 'x', BW_Y: undefined },
       });
       let out = '';
@@ -371,7 +382,7 @@ describe('process trees', function () {
   describe(`host death (G2)${isWindows ? ': job object with KILL_ON_JOB_CLOSE' : ': supervisor'}`, function () {
     for (const mode of ['SIGKILL', 'exit', 'throw']) {
       const how = { SIGKILL: isWindows ? 'TerminateProcess' : 'SIGKILL', exit: 'a normal exit', throw: 'an uncaught exception' }[mode];
-      it(`the whole tree (3 levels, one daemonized) is gone within 1 s of the host dying by ${how}`, async function () {
+      it(`the whole tree (3 levels, one daemonized) is gone within 1 s of the host dying by ${how}${QEMU_NOTE}`, async function () {
         const marker = makeMarker();
         const host = spawn(process.execPath, [fixture('tree-host.js'), mode === 'SIGKILL' ? 'wait' : mode], {
           env: markerEnv(marker), stdio: 'ignore',
@@ -383,6 +394,7 @@ describe('process trees', function () {
           if (mode === 'SIGKILL') host.kill('SIGKILL');
           await new Promise((resolve) => (host.exitCode !== null || host.signalCode !== null ? resolve() : host.once('exit', resolve)));
           const died = Date.now();
+          // waitFor scales the bound under qemu-user (QEMU_NOTE in the title).
           await waitFor(() => markedProcesses(marker).length === 0, isWine ? 5000 : 1000).catch(() => {});
           assert.deepStrictEqual(markedProcesses(marker), [], `survivors ${Date.now() - died} ms after host death`);
         } finally {
