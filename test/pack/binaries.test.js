@@ -61,6 +61,14 @@ describe('prebuilt binaries', function () {
     assert.notDeepStrictEqual(aboveGlibc(node, GLIBC_FLOOR), []);
   });
 
+  for (const tag of UNIX.filter((t) => t.startsWith('darwin'))) {
+    for (const file of ['backend_warden.node', 'backend_warden_supervisor']) {
+      it(`${tag}/${file} is stripped: no local symbols left (zig -s keeps them; llvm-strip -x removes them)`, function () {
+        assert.strictEqual(info(tag, file).localSymbols, 0);
+      });
+    }
+  }
+
   for (const file of ALL.includes('darwin-arm64') ? ['backend_warden.node', 'backend_warden_supervisor'] : []) {
     it(`darwin-arm64/${file} carries an ad-hoc code signature whose page hashes match (Apple silicon runs no unsigned code)`, function () {
       const m = info('darwin-arm64', file);
