@@ -585,7 +585,12 @@ export interface BackendLogOptions {
 
 /** Resource limits of the backend's whole tree. */
 export interface BackendLimits {
-  /** Resident memory of the tree; exceeding it emits `limit` and restarts the backend. */
+  /**
+   * Memory of the whole tree; exceeding it emits `limit` and restarts the backend. Windows: the
+   * job object's `JOB_OBJECT_LIMIT_JOB_MEMORY` (committed memory, kernel-enforced: the allocation
+   * fails), and the sampler's working-set check as a backstop. Linux and macOS: the sampler
+   * compares the tree's resident memory every `intervalMs`.
+   */
   memoryBytes: number;
   /** How often the tree is sampled, in ms; default 5000. */
   intervalMs?: number;
@@ -602,8 +607,12 @@ export interface BackendLimitEvent {
   pid: number;
   /** The limit. */
   memoryBytes: number;
-  /** What the tree used when it was sampled. */
-  rssBytes: number;
+  /** `'sampler'`: the tree's resident memory was over it; `'job'` (Windows): the kernel refused an allocation. */
+  source: 'sampler' | 'job';
+  /** The tree's resident memory (Windows: working set) when sampled; null for `'job'`. */
+  rssBytes: number | null;
+  /** `'job'` only: the job's committed memory when the kernel refused (null when Windows did not say). */
+  committedBytes?: number | null;
 }
 
 /** The HTTP request a stop tries first, before any signal. */

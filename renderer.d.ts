@@ -64,8 +64,8 @@ export interface BackendExit {
   reason?: 'unhealthy' | 'limit';
   /** `reason: 'unhealthy'`: the probes that failed. */
   health?: { failures: number; last: string };
-  /** `reason: 'limit'`: the figure. */
-  limit?: { memoryBytes: number; rssBytes: number };
+  /** `reason: 'limit'`: the figures (as in the `limit` event: `source` says who saw it). */
+  limit?: { memoryBytes: number; source: 'sampler' | 'job'; rssBytes: number | null; committedBytes?: number | null };
 }
 
 /** An error as it crosses IPC: a plain object. */

@@ -167,14 +167,35 @@ export interface Binding {
   firewallRules(filter: { name?: string; program?: string }): Promise<{ rules: NativeFirewallRule[]; skipped: number }>;
 }
 
+/** jobUsage: what the job object itself reports. */
+export interface JobUsage {
+  /** User + kernel time of every process that ran in the job, exited ones included. */
+  cpuMs: number;
+  activeProcesses: number;
+  totalProcesses: number;
+  /** PeakJobMemoryUsed: committed bytes. */
+  peakMemoryBytes: number;
+  /** The JobMemoryLimit the job reports back; null when it reports none. */
+  memoryLimitBytes: number | null;
+  /** A JOB_OBJECT_MSG_JOB_MEMORY_LIMIT came: the kernel refused an allocation. */
+  memoryLimitHit: boolean;
+  /** The job's committed bytes when it did (0 before). */
+  memoryAtLimitBytes: number;
+}
+
 /** The binding on Windows: Binding plus the job-object functions (absent elsewhere). */
 export interface WinBinding extends Binding {
   // --- job objects (binding/job/js_job_win.c) ------------------------------
   /** Created suspended in a kill-on-close job, then resumed. env: "K=V" strings, sorted.
-   * onEvent('exit', code) when the root exits, onEvent('close') when the job is empty. */
+   * onEvent('exit', code) when the root exits, onEvent('limit', pid) when the kernel refused a
+   * member memory (JOB_OBJECT_LIMIT_JOB_MEMORY), onEvent('close') when the job is empty.
+   * memoryLimit: the job's committed-memory limit in bytes (null: none). */
   jobSpawn(app: string, cmdline: string, cwd: string | null, env: string[],
     stdin: JobStdio, stdout: JobStdio, stderr: JobStdio,
-    onEvent: (event: 'exit' | 'close', code?: number) => void): { handle: JobHandle; pid: number; startTime: number };
+    onEvent: (event: 'exit' | 'limit' | 'close', code?: number) => void,
+    memoryLimit?: number | null): { handle: JobHandle; pid: number; startTime: number };
+  /** The job's accounting and limit now (all zeros once the job is closed). */
+  jobUsage(handle: JobHandle): JobUsage;
   /** WM_CLOSE to the members' windows; false when none was posted. */
   jobAskToStop(handle: JobHandle): boolean;
   jobTerminate(handle: JobHandle, exitCode: number): void;

@@ -54,11 +54,14 @@ class UsageSampler {
   }
 
   // job(): a Windows job's accounting ({ cpuMs, ... } from jobUsage) or
-  // null; its CPU figure includes members that already exited.
+  // null; its CPU figure includes members that already exited. The live
+  // members' sum is taken when it is larger (Wine's job accounting reports
+  // no CPU time at all).
   async sample(pid, startTime, job) {
     const raw = await binding().treeUsage(pid, startTime);
     const acct = job ? job() : null;
-    return this.compute(raw, performance.now(), acct ? acct.cpuMs : undefined);
+    const jobCpu = acct ? Math.max(acct.cpuMs, raw.cpuMs) : undefined;
+    return this.compute(raw, performance.now(), jobCpu);
   }
 }
 

@@ -12,7 +12,7 @@ const path = require('path');
 const { spawn, spawnSync } = require('child_process');
 
 const { Backend, processInfo } = require('..');
-const { isWindows, isWine, fixture, waitFor, httpGet, zombie } = require('./helpers');
+const { isWindows, isWine, fixture, waitFor, httpGet, pidAlive } = require('./helpers');
 
 const SERVER = fixture('backend-server.js');
 // portOwner under Wine (see test/ports.test.js).
@@ -31,19 +31,11 @@ function captureLogger() {
   return logger;
 }
 
-// Pids the fixture processes recorded in `dir` that are still alive.
+// Pids the fixture processes recorded in `dir` (their own pid files) that
+// are still alive, judged without the library: process.kill(pid, 0) and, on
+// Linux, the zombie state in /proc (helpers.pidAlive).
 async function alive(dir) {
-  const out = [];
-  for (const name of fs.readdirSync(dir)) {
-    const pid = Number(name);
-    try {
-      await processInfo(pid);
-      if (!zombie(pid)) out.push(pid);
-    } catch (err) {
-      if (err.code !== 'ESRCH') throw err;
-    }
-  }
-  return out;
+  return fs.readdirSync(dir).map(Number).filter((pid) => pidAlive(pid));
 }
 
 function pidCount(dir) {
@@ -607,17 +599,26 @@ describe('Backend', function () {
       assert.deepStrictEqual(fs.readdirSync(d), ['backend.pid'], 'no temporary file left');
     });
 
-    it('leaves alone a live process whose identity does not match the pid file', async function () {
+    it('leaves alone a live process whose identity does not match the pid file (G4)', async function () {
+      // A stray backend-like process (not the test runner, which killTree
+      // refuses anyway) that merely reuses the recorded PID: its start time
+      // differs from the one in the pid file.
       const d = dir();
       const pidFile = path.join(d, 'backend.pid');
-      const me = await processInfo(process.pid);
-      const wrong = typeof me.startTime === 'number' ? me.startTime + 1 : 12345;
-      fs.writeFileSync(pidFile, JSON.stringify({ pid: process.pid, startTime: wrong }));
+      const pids = dir();
+      const stray = spawnStray(process.execPath, [SERVER, `--pid-dir=${pids}`], { stdio: 'ignore', env: { ...process.env, PORT: '0' } });
+      await waitFor(() => pidCount(pids) === 1);
+      const info = await processInfo(stray.pid);
+      fs.writeFileSync(pidFile, JSON.stringify({ pid: stray.pid, startTime: info.startTime - 1000 }));
       const logger = captureLogger();
       const b = backend([], { pidFile, logger });
-      await b.start();
-      assert.ok(logger.lines.some((l) => l.includes(`pid ${process.pid}`) && /left alone/.test(l)), logger.lines.join('\n'));
-      assert.deepStrictEqual((await processInfo(process.pid)).startTime, me.startTime);
+      const { pid } = await b.start();
+      assert.ok(logger.lines.some((l) => l.includes(`pid ${stray.pid}`) && /left alone/.test(l)), logger.lines.join('\n'));
+      // start() awaits the recovery's killTree, so a kill would have landed.
+      assert.deepStrictEqual(await alive(pids), [stray.pid], 'the stray process survives');
+      assert.strictEqual(stray.exitCode, null);
+      assert.strictEqual(stray.signalCode, null);
+      assert.strictEqual(JSON.parse(fs.readFileSync(pidFile, 'utf8')).pid, pid, 'the pid file names the new backend');
     });
 
     it(`falls back to another port when the preferred one is held, and names the holder in a log line${isWine ? WINE_LISTENER : ''}`, async function () {

@@ -57,8 +57,16 @@ module.exports = { isWindows, isWine, isQemu, SLOW, slow, QEMU_NOTE, childNode, 
 const fs = require('fs');
 const os = require('os');
 
+// Every marker made in this mocha process, for the leak check in
+// test/hooks.js: [{ marker, test }] (test: the one running when it was made,
+// or null in a before/after hook).
+const markersMade = [];
+let markerOwner = null;
+
 function makeMarker() {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'bw-marker-'));
+  const marker = fs.mkdtempSync(path.join(os.tmpdir(), 'bw-marker-'));
+  markersMade.push({ marker, test: markerOwner });
+  return marker;
 }
 
 // Whether pid names a live process (a zombie, exited but not yet reaped,
@@ -109,6 +117,8 @@ function markerEnv(marker, extra = {}) {
 }
 
 module.exports.makeMarker = makeMarker;
+module.exports.markersMade = markersMade;
+module.exports.setMarkerOwner = (test) => { markerOwner = test; };
 module.exports.markedProcesses = markedProcesses;
 module.exports.markerEnv = markerEnv;
 module.exports.pidAlive = pidAlive;

@@ -10,6 +10,7 @@ const os = require('os');
 const path = require('path');
 
 const { Backend, treeUsage } = require('..');
+const { spawnTree } = require('../lib/tree');
 const { isWindows, isWine, fixture, waitFor, httpGet, pidAlive } = require('./helpers');
 
 const SERVER = fixture('observe-backend.js');
@@ -179,8 +180,13 @@ describe('observe: liveness', function () {
 describe('observe: memory limit', function () {
   this.timeout(60000);
 
-  it('exceeding limits.memoryBytes emits limit and restarts, with the figure in lastExit (skipped on Windows: the job object enforces it there)', async function () {
-    if (isWindows) this.skip();
+  // Windows: JOB_OBJECT_LIMIT_JOB_MEMORY refuses the allocation and the job's
+  // message heals. Wine 8 accepts the limit but neither stores nor enforces
+  // it (no refusal, no message): there the sampler's working-set check fires.
+  const how = !isWindows ? 'the sampler sees the resident memory'
+    : isWine ? "under Wine 8 the job limit is accepted but not enforced, so the sampler's working-set check fires"
+      : 'the job object refuses the allocation';
+  it(`exceeding limits.memoryBytes emits limit and restarts, with the figure in lastExit (${how})`, async function () {
     const limit = 200 * 1024 * 1024;
     const b = backend({ args: [SERVER], readiness: { tcp: true }, limits: { memoryBytes: limit, intervalMs: 100 }, restart: { backoffMs: 10 } });
     const { url, pid } = await b.start();
@@ -189,14 +195,44 @@ describe('observe: memory limit', function () {
     const [ev] = await limited;
     assert.strictEqual(ev.pid, pid);
     assert.strictEqual(ev.memoryBytes, limit);
-    assert.ok(ev.rssBytes > limit, String(ev.rssBytes));
+    const byJob = isWindows && !isWine;
+    assert.strictEqual(ev.source, byJob ? 'job' : 'sampler');
+    if (byJob) assert.ok(ev.committedBytes === null || ev.committedBytes > 0, String(ev.committedBytes));
+    else assert.ok(ev.rssBytes > limit, String(ev.rssBytes));
     const [info] = await once(b, 'ready');
     assert.notStrictEqual(info.pid, pid);
     const { lastExit, lastError } = b.status();
     assert.strictEqual(lastExit.reason, 'limit');
     assert.strictEqual(lastExit.limit.memoryBytes, limit);
-    assert.ok(lastExit.limit.rssBytes > limit);
+    assert.strictEqual(lastExit.limit.source, ev.source);
+    if (!byJob) assert.ok(lastExit.limit.rssBytes > limit);
     assert.strictEqual(lastError, null); // cleared when ready again
+  });
+
+  it(`Windows: the backend's job carries JOB_OBJECT_LIMIT_JOB_MEMORY and its own accounting${!isWindows ? ' (skipped: Windows only)' : isWine ? ' (Wine 8: SetInformationJobObject accepts the limit, QueryInformationJobObject reports none and no CPU time)' : ''}`, async function () {
+    if (!isWindows) this.skip();
+    const limit = 300 * 1024 * 1024;
+    const child = spawnTree(process.execPath, [SERVER], { stdout: 'ignore', stderr: 'ignore' }, { memoryLimit: limit });
+    try {
+      await child.spawned;
+      const job = await waitFor(() => {
+        const u = child.jobUsage();
+        return u && u.activeProcesses >= 1 && u;
+      }, 10000);
+      assert.deepStrictEqual(Object.keys(job).sort(), ['activeProcesses', 'cpuMs', 'memoryAtLimitBytes', 'memoryLimitBytes', 'memoryLimitHit', 'peakMemoryBytes', 'totalProcesses']);
+      assert.strictEqual(job.memoryLimitBytes, isWine ? null : limit);
+      assert.strictEqual(job.memoryLimitHit, false);
+      assert.ok(job.totalProcesses >= job.activeProcesses);
+      if (!isWine) assert.ok(job.cpuMs > 0 && job.peakMemoryBytes > 0, JSON.stringify(job));
+      // Without a limit the job reports none.
+      const plain = spawnTree(process.execPath, [SERVER], { stdout: 'ignore', stderr: 'ignore' });
+      await plain.spawned;
+      assert.strictEqual(plain.jobUsage().memoryLimitBytes, null);
+      await plain.kill({ graceMs: 0 });
+      assert.strictEqual(plain.jobUsage(), null);
+    } finally {
+      await child.kill({ graceMs: 0 });
+    }
   });
 });
 

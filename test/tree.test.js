@@ -44,6 +44,28 @@ function rolePid(marker, role) {
   return pidAlive(pid) ? pid : 0;
 }
 
+// The PID of the double-forked daemon once the double fork is complete, or
+// 0 before: its pid file written, its parent (the intermediate, named in
+// that file) gone and, on Linux, /proc/<pid>/stat showing another parent and
+// a session of its own (sid === pid).
+function daemonPid(marker) {
+  const pid = rolePid(marker, 'daemon');
+  if (!pid) return 0;
+  const parent = Number(fs.readFileSync(path.join(marker, `daemon-${pid}`), 'utf8'));
+  if (pidAlive(parent)) return 0;
+  if (process.platform === 'linux') {
+    let stat;
+    try {
+      stat = fs.readFileSync(`/proc/${pid}/stat`, 'latin1');
+    } catch {
+      return 0;
+    }
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (Number(f[1]) === parent || Number(f[3]) !== pid) return 0;
+  }
+  return pid;
+}
+
 // Starts fixture tree.js supervised (spawnTree) or plainly (child_process);
 // its members never load the addon, so they run as childNode.
 async function startTree(args, { supervised = true, extraEnv = {}, graceMs } = {}) {
@@ -76,8 +98,9 @@ describe('process trees', function () {
         const info = await warden.processInfo(child.pid);
         assert.strictEqual(tree[0].startTime, info.startTime);
       } finally {
-        child.kill('SIGKILL');
-        await warden.killTree(child.pid, { graceMs: 0 }).catch(() => {});
+        // The tree first: SIGKILL to the root alone would orphan its leaves
+        // and leave killTree nothing to find (ESRCH).
+        await warden.killTree(child.pid, { graceMs: 0 });
         rmMarker(marker);
       }
     });
@@ -104,8 +127,13 @@ describe('process trees', function () {
     it(`kills a ${BIG}-process supervised tree${daemonized}: zero survivors, killed listed${POLITE}${isWine ? ' (Wine: its job PID list names one process only, so the orphaned daemon is killed but not listed)' : ''}`, async function () {
       const { child, marker } = await startTree(noSubreaper ? ['--children', String(BIG - 1)] : ['--children', String(BIG - 3), '--daemon']);
       try {
-        await waitFor(() => readyCount(marker) === 1 && markedProcesses(marker).length >= BIG - 1, 60000);
-        const before = markedProcesses(marker).filter((pid) => pid !== child.supervisorPid);
+        const members = () => markedProcesses(marker).filter((pid) => pid !== child.supervisorPid);
+        // Without a subreaper: no daemon, BIG - 1 leaves (see the title).
+        const daemon = noSubreaper ? 0 : await waitFor(() => daemonPid(marker), 60000);
+        // The root, BIG - 3 leaves and the daemon (the intermediate is gone).
+        await waitFor(() => readyCount(marker) === 1 && members().length >= BIG - 1, 60000);
+        const before = members();
+        if (daemon) assert.ok(before.includes(daemon), 'the daemon is marked before the kill');
         const result = await warden.killTree(child.pid, { graceMs: GRACE });
         assert.strictEqual(result.forced, isWindows);
         assert.deepStrictEqual(result.survivors, []);
@@ -114,7 +142,9 @@ describe('process trees', function () {
         // Under Wine the orphaned daemon (parent gone) is found only through
         // the job's PID list, which Wine returns incomplete.
         assert.ok(unlisted.length <= (isWine ? 1 : 0), `killed lists ${unlisted}`);
+        if (!isWine && daemon) assert.ok(result.killed.includes(daemon), `killed lists the daemon ${daemon}`);
         await expectNoSurvivors(marker);
+        if (daemon) assert.ok(!pidAlive(daemon), 'the daemon is gone');
       } finally {
         child.killSync();
         rmMarker(marker);
@@ -320,11 +350,15 @@ describe('process trees', function () {
     (noSubreaper ? it.skip : it)(`kill() takes down the whole tree, daemonized grandchild included${POLITE}${noSubreaper ? ` (skipped: ${NO_SUBREAPER}, and the daemon escapes it as it would on macOS)` : ''}`, async function () {
       const { child, marker } = await startTree(['--children', '3', '--depth', '2', '--daemon']);
       try {
-        await waitFor(() => markedProcesses(marker).length >= 11, 60000);
+        const daemon = await waitFor(() => daemonPid(marker), 60000);
+        // The root, 3 depth-2 leaves with 2 leaves each, and the daemon.
+        await waitFor(() => markedProcesses(marker).filter((pid) => pid !== child.supervisorPid).length >= 11, 60000);
         const result = await child.kill({ graceMs: isWindows ? GRACE : 2000 });
+        assert.ok(isWine || result.killed.includes(daemon), `killed lists the daemon ${daemon}`);
         assert.strictEqual(result.forced, isWindows);
         assert.deepStrictEqual(result.survivors, []);
         await expectNoSurvivors(marker);
+        assert.ok(!pidAlive(daemon), 'the daemon is gone');
         assert.strictEqual(child.signalCode !== null || child.exitCode !== null, true);
       } finally {
         child.killSync();
@@ -335,9 +369,12 @@ describe('process trees', function () {
     it(`killSync() force-kills the whole tree synchronously${noSubreaper ? ` (no daemonized member: ${NO_SUBREAPER})` : ''}`, async function () {
       const { child, marker } = await startTree(['--children', '3', ...(noSubreaper ? [] : ['--daemon']), '--ignore-term']);
       try {
-        await waitFor(() => markedProcesses(marker).length >= (noSubreaper ? 4 : 5), 60000);
+        // No daemon without a subreaper (see the title).
+        const daemon = noSubreaper ? 0 : await waitFor(() => daemonPid(marker), 60000);
+        await waitFor(() => readyCount(marker) === 1, 60000);
         child.killSync();
         await expectNoSurvivors(marker, 1000);
+        if (daemon) assert.ok(!pidAlive(daemon), 'the daemon is gone');
         await child.exited;
       } finally {
         rmMarker(marker);

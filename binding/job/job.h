@@ -15,7 +15,9 @@ typedef struct bw_job bw_job;
 /* What the waiter thread reports: the root exited (code), then the job
  * became empty (the whole tree is gone). The waiter also drains the job's
  * messages for as long as the job lives. */
-typedef enum bw_job_event { BW_JOB_EXIT = 1, BW_JOB_EMPTY = 2 } bw_job_event;
+/* BW_JOB_LIMIT: the kernel refused a member's allocation because the job's
+ * memory limit was reached (code: that member's PID). */
+typedef enum bw_job_event { BW_JOB_EXIT = 1, BW_JOB_EMPTY = 2, BW_JOB_LIMIT = 3 } bw_job_event;
 typedef void (*bw_job_notify)(void* ctx, bw_job_event event, uint32_t code);
 
 typedef struct bw_job_spawn_opts {
@@ -29,6 +31,9 @@ typedef struct bw_job_spawn_opts {
   bool inherit[3];
   bw_job_notify notify; /* called on the waiter thread */
   void* ctx;
+  /* JOB_OBJECT_LIMIT_JOB_MEMORY: committed memory of the whole tree,
+   * kernel-enforced; 0 = no limit (observe: options.limits). */
+  uint64_t memory_limit;
 } bw_job_spawn_opts;
 
 /* Creates the job and the process (suspended, assigned, resumed), and
@@ -53,6 +58,21 @@ uint64_t bw_job_messages(bw_job* job);
 
 /* Waits up to ms for the root process to exit. */
 bool bw_job_wait_root(bw_job* job, uint32_t ms);
+
+/* What the job has used (observe: backend.usage() and the memory limit). */
+typedef struct bw_job_usage {
+  double cpu_ms;         /* user + kernel time of every process that ran in the job */
+  uint32_t active;       /* processes in the job now */
+  uint32_t total;        /* processes that ever ran in it */
+  double peak_memory;    /* PeakJobMemoryUsed: committed bytes */
+  double memory_limit;   /* the JobMemoryLimit the job reports; 0 when none */
+  bool memory_limit_hit; /* a JOB_OBJECT_MSG_JOB_MEMORY_LIMIT came */
+  double memory_at_hit;  /* the job's committed memory when it did */
+} bw_job_usage;
+
+/* JobObjectBasicAccountingInformation and JobObjectExtendedLimitInformation
+ * now, and what the limit message recorded. Does not block. */
+bool bw_job_get_usage(bw_job* job, bw_job_usage* out, bw_error* err);
 
 /* Stops the waiter thread (no more notifications) and closes every handle;
  * closing the job kills whatever still runs in it. Idempotent. */

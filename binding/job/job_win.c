@@ -42,6 +42,8 @@ struct bw_job {
   uint32_t* members; /* PIDs the job's messages say are running */
   size_t nmembers, cap;
   uint64_t messages; /* job messages taken off the port */
+  bool limit_hit;    /* JOB_OBJECT_MSG_JOB_MEMORY_LIMIT came */
+  double limit_at;   /* the job's committed bytes then */
 };
 
 static void members_add(bw_job* j, uint32_t pid) {
@@ -68,12 +70,33 @@ static void members_remove(bw_job* j, uint32_t pid) {
   }
 }
 
-/* One message of the job: for process messages the "overlapped" pointer
- * is the PID. */
+/* The job's committed memory when the limit was hit: the violation record
+ * (Windows 8+), else the job's peak. */
+static double committed_at_limit(bw_job* j) {
+  JOBOBJECT_LIMIT_VIOLATION_INFORMATION viol;
+  JOBOBJECT_EXTENDED_LIMIT_INFORMATION ext;
+  memset(&viol, 0, sizeof(viol));
+  if (QueryInformationJobObject(j->job, JobObjectLimitViolationInformation, &viol, sizeof(viol),
+                                NULL) &&
+      (viol.ViolationLimitFlags & JOB_OBJECT_LIMIT_JOB_MEMORY) && viol.JobMemory > 0)
+    return (double)viol.JobMemory;
+  memset(&ext, 0, sizeof(ext));
+  if (QueryInformationJobObject(j->job, JobObjectExtendedLimitInformation, &ext, sizeof(ext), NULL))
+    return (double)ext.PeakJobMemoryUsed;
+  return 0;
+}
+
+/* One message of the job: for process messages (and the memory limit's)
+ * the "overlapped" pointer is the PID. */
 static void record(bw_job* j, DWORD msg, LPOVERLAPPED ov) {
   uint32_t pid = (uint32_t)(ULONG_PTR)ov;
+  double at = msg == JOB_OBJECT_MSG_JOB_MEMORY_LIMIT ? committed_at_limit(j) : 0;
   EnterCriticalSection(&j->lock);
   j->messages++;
+  if (msg == JOB_OBJECT_MSG_JOB_MEMORY_LIMIT) {
+    j->limit_hit = true;
+    if (at > j->limit_at) j->limit_at = at;
+  }
   if (msg == JOB_OBJECT_MSG_NEW_PROCESS)
     members_add(j, pid);
   else if (msg == JOB_OBJECT_MSG_EXIT_PROCESS || msg == JOB_OBJECT_MSG_ABNORMAL_EXIT_PROCESS)
@@ -111,6 +134,9 @@ static DWORD WINAPI waiter(LPVOID arg) {
     if (got && key == BW_JOB_KEY) {
       record(j, msg, ov);
       if (msg == JOB_OBJECT_MSG_ACTIVE_PROCESS_ZERO) zero = true;
+      /* Before the root's exit, which the allocation failure may cause. */
+      if (msg == JOB_OBJECT_MSG_JOB_MEMORY_LIMIT)
+        j->notify(j->ctx, BW_JOB_LIMIT, (uint32_t)(ULONG_PTR)ov);
     }
     if (got && key == BW_ROOT_KEY && !root_done) {
       root_done = true;
@@ -185,6 +211,10 @@ bool bw_job_spawn(const bw_job_spawn_opts* o, bw_job** out, uint32_t* pid, doubl
   }
   memset(&limits, 0, sizeof(limits));
   limits.BasicLimitInformation.LimitFlags = JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE;
+  if (o->memory_limit > 0) {
+    limits.BasicLimitInformation.LimitFlags |= JOB_OBJECT_LIMIT_JOB_MEMORY;
+    limits.JobMemoryLimit = (SIZE_T)o->memory_limit;
+  }
   if (!SetInformationJobObject(j->job, JobObjectExtendedLimitInformation, &limits,
                                sizeof(limits))) {
     bw_error_from_os(err, "SetInformationJobObject");
@@ -386,4 +416,31 @@ void bw_job_destroy(bw_job* j) {
   DeleteCriticalSection(&j->lock);
   free(j->members);
   free(j);
+}
+
+bool bw_job_get_usage(bw_job* j, bw_job_usage* out, bw_error* err) {
+  JOBOBJECT_BASIC_ACCOUNTING_INFORMATION acct;
+  JOBOBJECT_EXTENDED_LIMIT_INFORMATION ext;
+  memset(out, 0, sizeof(*out));
+  if (j->closed) return true;
+  if (!QueryInformationJobObject(j->job, JobObjectBasicAccountingInformation, &acct, sizeof(acct),
+                                 NULL)) {
+    bw_error_from_os(err, "QueryInformationJobObject");
+    return false;
+  }
+  out->cpu_ms = (double)(acct.TotalUserTime.QuadPart + acct.TotalKernelTime.QuadPart) / 10000.0;
+  out->active = acct.ActiveProcesses;
+  out->total = acct.TotalProcesses;
+  memset(&ext, 0, sizeof(ext));
+  if (QueryInformationJobObject(j->job, JobObjectExtendedLimitInformation, &ext, sizeof(ext),
+                                NULL)) {
+    out->peak_memory = (double)ext.PeakJobMemoryUsed;
+    if (ext.BasicLimitInformation.LimitFlags & JOB_OBJECT_LIMIT_JOB_MEMORY)
+      out->memory_limit = (double)ext.JobMemoryLimit;
+  }
+  EnterCriticalSection(&j->lock);
+  out->memory_limit_hit = j->limit_hit;
+  out->memory_at_hit = j->limit_at;
+  LeaveCriticalSection(&j->lock);
+  return true;
 }

@@ -62,8 +62,11 @@ static void call_js(napi_env env, napi_value cb, void* context, void* data) {
   napi_value argv[2], undefined;
   (void)context;
   if (env != NULL && cb != NULL) {
-    napi_create_string_utf8(env, m->event == BW_JOB_EXIT ? "exit" : "close", NAPI_AUTO_LENGTH,
-                            &argv[0]);
+    napi_create_string_utf8(env,
+                            m->event == BW_JOB_EXIT    ? "exit"
+                            : m->event == BW_JOB_LIMIT ? "limit"
+                                                       : "close",
+                            NAPI_AUTO_LENGTH, &argv[0]);
     napi_create_uint32(env, m->code, &argv[1]);
     napi_get_undefined(env, &undefined);
     napi_call_function(env, undefined, cb, 2, argv, NULL);
@@ -175,11 +178,13 @@ static js_job* unwrap(napi_env env, napi_value v) {
   return data;
 }
 
-/* jobSpawn(app, cmdline, cwd, env, stdin, stdout, stderr, onEvent)
- *   → { handle, pid, startTime } */
+/* jobSpawn(app, cmdline, cwd, env, stdin, stdout, stderr, onEvent[,
+ *   memoryLimit]) → { handle, pid, startTime }. onEvent(kind, code): 'exit'
+ *   (the root's exit code), 'limit' (the PID refused memory), 'close'. */
 static napi_value js_job_spawn(napi_env env, napi_callback_info info) {
-  size_t argc = 8;
-  napi_value argv[8] = {NULL}, result = NULL, handle, name;
+  size_t argc = 9;
+  napi_value argv[9] = {NULL}, result = NULL, handle, name;
+  int64_t memory_limit = 0;
   bw_job_spawn_opts o;
   wchar_t *app = NULL, *cmdline = NULL, *cwd = NULL, *block = NULL, *stdio[3] = {NULL, NULL, NULL};
   js_job* j = NULL;
@@ -201,6 +206,11 @@ static napi_value js_job_spawn(napi_env env, napi_callback_info info) {
     bw_throw_invalid_arg_type(env, "onEvent", "of type function", argv[7]);
     goto done;
   }
+  /* argv[8]: the job's memory limit in bytes (observe), or nothing. */
+  if (!bw_is_nullish(env, argv[8]) &&
+      !bw_arg_int64(env, argv[8], "memoryLimit", 0, INT64_C(9007199254740991), &memory_limit))
+    goto done;
+  o.memory_limit = (uint64_t)memory_limit;
   j = calloc(1, sizeof(*j));
   if (j == NULL) {
     bw_throw_enomem(env, "calloc");
@@ -332,12 +342,43 @@ static napi_value js_job_close(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* jobUsage(handle) → { cpuMs, activeProcesses, totalProcesses,
+ * peakMemoryBytes, memoryLimitBytes, memoryLimitHit, memoryAtLimitBytes }:
+ * the job's own accounting and limit (observe). memoryLimitBytes is what
+ * the job reports back (null: no memory limit). */
+static napi_value js_job_usage(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1] = {NULL}, out;
+  js_job* j;
+  bw_job_usage u;
+  bw_error err;
+  bw_error_clear(&err);
+  BW_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if ((j = unwrap(env, argv[0])) == NULL) return NULL;
+  memset(&u, 0, sizeof(u));
+  if (!j->done && !bw_job_get_usage(j->job, &u, &err)) {
+    bw_throw_system_error(env, &err, NULL);
+    return NULL;
+  }
+  BW_CALL(env, napi_create_object(env, &out));
+  if (!bw_set_double(env, out, "cpuMs", u.cpu_ms) ||
+      !bw_set_double(env, out, "activeProcesses", (double)u.active) ||
+      !bw_set_double(env, out, "totalProcesses", (double)u.total) ||
+      !bw_set_double(env, out, "peakMemoryBytes", u.peak_memory) ||
+      !(u.memory_limit > 0 ? bw_set_double(env, out, "memoryLimitBytes", u.memory_limit)
+                           : bw_set_null(env, out, "memoryLimitBytes")) ||
+      !bw_set_bool(env, out, "memoryLimitHit", u.memory_limit_hit) ||
+      !bw_set_double(env, out, "memoryAtLimitBytes", u.memory_at_hit))
+    return NULL;
+  return out;
+}
+
 bool bw_js_job_init(napi_env env, napi_value exports) {
   static const bw_export list[] = {
       {"jobSpawn", js_job_spawn},         {"jobAskToStop", js_job_ask_to_stop},
       {"jobTerminate", js_job_terminate}, {"jobPids", js_job_pids},
       {"jobWaitRoot", js_job_wait_root},  {"jobClose", js_job_close},
-      {"jobMessages", js_job_messages},
+      {"jobUsage", js_job_usage},         {"jobMessages", js_job_messages},
   };
   return bw_define_functions(env, exports, list, sizeof(list) / sizeof(list[0]));
 }

@@ -136,32 +136,49 @@ class Observer {
       m.start();
     }
     const l = this._o.limits;
-    if (l) {
-      const sampler = new UsageSampler();
-      const tick = async () => {
-        run.limitTimer = null;
-        let u = null;
+    if (l) this._watchMemory(run, l);
+  }
+
+  // limits.memoryBytes. Windows: the job object enforces it for the whole
+  // tree (JOB_OBJECT_LIMIT_JOB_MEMORY: the kernel refuses the allocation)
+  // and its message heals at once. Everywhere: the sampler compares the
+  // tree's resident memory every intervalMs — the only enforcement on
+  // Linux and macOS, a backstop on Windows where the kernel does not
+  // enforce job limits (Wine).
+  _watchMemory(run, l) {
+    const over = (cause) => {
+      if (run.halted) return;
+      const used = cause.source === 'job' ? cause.committedBytes : cause.rssBytes;
+      this.note(`memory ${used} bytes over the limit of ${l.memoryBytes} (${cause.source})`);
+      this._heal(run, { reason: 'limit', memoryBytes: l.memoryBytes, ...cause });
+    };
+    if (run.proc && typeof run.proc.jobUsage === 'function') {
+      run.proc.on('memoryLimit', () => {
         let job = null;
         try {
-          u = await sampler.sample(run.pid, run.startTime);
-          // Windows: the job object enforces the limit itself (allocations
-          // fail); its accounting says when the limit was reached.
           job = jobUsageOf(run);
-        } catch { /* gone: the exit handler takes over */ }
-        if (run.halted) return;
-        const over = job && job.memoryLimitHit ? Math.max(job.memoryAtLimitBytes, job.peakMemoryBytes)
-          : u && u.rssBytes > l.memoryBytes ? u.rssBytes : 0;
-        if (over > 0) {
-          this.note(`memory ${over} bytes over the limit of ${l.memoryBytes}`);
-          this._heal(run, { reason: 'limit', memoryBytes: l.memoryBytes, rssBytes: over });
-          return;
-        }
-        run.limitTimer = setTimeout(tick, l.intervalMs);
-        run.limitTimer.unref();
-      };
+        } catch { /* the job is closing: no figure */ }
+        const committed = job ? job.memoryAtLimitBytes || job.peakMemoryBytes : 0;
+        over({ rssBytes: null, committedBytes: committed > 0 ? committed : null, source: 'job' });
+      });
+    }
+    const sampler = new UsageSampler();
+    const tick = async () => {
+      run.limitTimer = null;
+      let u = null;
+      try {
+        u = await sampler.sample(run.pid, run.startTime);
+      } catch { /* gone: the exit handler takes over */ }
+      if (run.halted) return;
+      if (u && u.rssBytes > l.memoryBytes) {
+        over({ rssBytes: u.rssBytes, source: 'sampler' });
+        return;
+      }
       run.limitTimer = setTimeout(tick, l.intervalMs);
       run.limitTimer.unref();
-    }
+    };
+    run.limitTimer = setTimeout(tick, l.intervalMs);
+    run.limitTimer.unref();
   }
 
   // Stopping, restarting or gone: no more probes or samples for this run.
@@ -190,7 +207,9 @@ class Observer {
     const { reason, ...details } = cause;
     run.heal = reason === 'limit' ? { reason, limit: details } : { reason, health: details };
     const message = reason === 'limit'
-      ? `backend "${this._o.name}" used ${details.rssBytes} bytes of memory, over the limit of ${details.memoryBytes}`
+      ? details.source === 'job'
+        ? `backend "${this._o.name}" reached its job's memory limit of ${details.memoryBytes} bytes (committed: ${details.committedBytes ?? 'unknown'}); Windows refused the allocation`
+        : `backend "${this._o.name}" used ${details.rssBytes} bytes of memory, over the limit of ${details.memoryBytes}`
       : `backend "${this._o.name}" failed ${details.failures} liveness probes in a row (last: ${details.last})`;
     return {
       pid: run.pid, code: null, signal: null, at: now, uptimeMs: now - run.spawnedAt, expected: false, ...run.heal,

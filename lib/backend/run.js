@@ -76,7 +76,7 @@ class Run extends EventEmitter {
     const proc = spawnTree(o.command, args, {
       cwd: o.cwd, env, stdin: 'ignore', stdout: 'pipe', stderr: 'pipe', graceMs: o.stopTimeoutMs,
       hostDeathGraceMs: o.hostDeathGraceMs,
-    });
+    }, { memoryLimit: o.limits ? o.limits.memoryBytes : null });
     this.proc = proc;
     this.exited = new Promise((resolve) => { this._resolveExit = resolve; });
     this.closedPromise = new Promise((resolve) => { this._resolveClosed = resolve; });

@@ -140,8 +140,10 @@ function stopOn(child, { signal, timeoutMs, graceMs }) {
 // spawnTree(command, args, options) → SupervisedProcess. No shell (but for
 // G5's Windows batch files): command is the program itself, a path or a
 // name looked up on PATH (lib/tree/command.js); child.spawnfile is the file
-// found.
-function spawnTree(command, args = [], options) {
+// found. internal: { memoryLimit } from the Backend (limits.memoryBytes:
+// the job object's JOB_OBJECT_LIMIT_JOB_MEMORY on Windows; ignored elsewhere,
+// where the usage sampler enforces it).
+function spawnTree(command, args = [], options, internal = {}) {
   validateString(command, 'command', { maxLength: 32767 });
   if (!Array.isArray(args)) throw invalidArgType('args', 'an instance of Array', args);
   args.forEach((a, i) => validateString(a, `args[${i}]`, { allowEmpty: true }));
@@ -163,7 +165,7 @@ function spawnTree(command, args = [], options) {
   const target = resolveCommand(command, args, /** @type {any} */ ({ cwd: opts.cwd, env: opts.env }));
   if (signal && signal.aborted) throw abortError(signal.reason);
   const { SupervisedProcess } = isWindows ? require('./job-win') : require('./supervisor-posix');
-  const child = new SupervisedProcess(target.file, target.args, { ...opts, commandLine: target.commandLine });
+  const child = new SupervisedProcess(target.file, target.args, { ...opts, commandLine: target.commandLine, memoryLimit: internal.memoryLimit });
   /** @type {any} */ (child).spawnfile = target.resolved || command;
   stopOn(child, { signal, timeoutMs, graceMs: opts.graceMs });
   child.spawned.then(({ pid }) => {

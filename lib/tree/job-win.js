@@ -169,7 +169,7 @@ class SupervisedProcess extends SupervisedBase {
     try {
       spawned = win().jobSpawn(program, cmdline, opts.cwd ?? null, envBlock(opts.env),
         arg(s0), arg(s1), arg(s2),
-        (event, code) => this._onEvent(event, code));
+        (event, code) => this._onEvent(event, code), opts.memoryLimit || null);
     } catch (err) {
       fail(spawnError(err.code || 'UNKNOWN', command, { detail: err.message }));
       return;
@@ -182,6 +182,12 @@ class SupervisedProcess extends SupervisedBase {
   }
 
   _onEvent(event, code) {
+    if (event === 'limit') {
+      // JOB_OBJECT_LIMIT_JOB_MEMORY: the kernel refused member `code` an
+      // allocation (it comes before the exit that refusal may cause).
+      this.emit('memoryLimit', code);
+      return;
+    }
     if (event === 'exit') {
       if (this._forced) this.signalCode = 'SIGKILL';
       else this.exitCode = code;
@@ -240,6 +246,14 @@ class SupervisedProcess extends SupervisedBase {
     await this.exited;
     this._closeResult = { killed: [...this._seen], forced, survivors: [] };
     return this._closeResult;
+  }
+
+  // The job's own accounting (binding/job/job_win.c): CPU time of every
+  // process that ran in it, exited ones included; the memory limit it
+  // reports and whether the kernel enforced it. Null once the job is closed.
+  jobUsage() {
+    if (this._closed || !this._handle) return null;
+    return win().jobUsage(this._handle);
   }
 
   // Synchronous force-kill: TerminateJobObject, then a short wait for the
