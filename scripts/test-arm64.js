@@ -135,7 +135,9 @@ function main(args) {
   const spec = args.some((a) => a.endsWith('.js')) ? [] : DEFAULT_SPEC;
   // Emulation is several times slower: generous per-test timeout.
   const t1 = Date.now();
-  const r = run(node, [mocha, '--no-config', '--forbid-only', '--fail-zero', '--no-colors', '--timeout', '120000', '--slow', '10000', ...spec, ...args], {
+  // test/hooks.js: the suite's leak check (no test leaves a process behind).
+  const hooks = ['--require', path.join(root, 'test', 'hooks.js')];
+  const r = run(node, [mocha, '--no-config', ...hooks, '--forbid-only', '--fail-zero', '--no-colors', '--timeout', '120000', '--slow', '10000', ...spec, ...args], {
     cwd: root,
     env: {
       ...env,
