@@ -299,8 +299,9 @@ export interface FindFreePortOptions {
  * `range`, else one the OS assigns (also when the whole range is taken). Free means bindable with the
  * socket options a server uses (`SO_REUSEADDR` on Linux and macOS, `SO_EXCLUSIVEADDRUSE` on Windows) on
  * every address of `host`. Ports that answer `EACCES` (Windows excluded port ranges, privileged ports)
- * are never returned; a block of them is jumped, not walked. Another process can still take the port
- * before the backend binds it.
+ * are never returned; every port of `range` is probed, so a free one between two blocks is found. A port
+ * handed out is not handed out again in this process for 15 s (racing calls get different ports); a
+ * `Backend` given it still uses it. Another process can still take the port before the backend binds it.
  * Rejects with `ERR_INVALID_ARG_TYPE` / `ERR_OUT_OF_RANGE` for bad options, with the resolver's error
  * (`ENOTFOUND`) for an unknown host and `EADDRNOTAVAIL` for an address this machine does not have.
  */
@@ -776,8 +777,10 @@ export interface Backend<U extends string | null = string | null> extends EventE
   /**
    * Starts the backend (a no-op when running; joins a start in progress). Rejects with
    * `ENOENT`/`EACCES` (cannot spawn), `ERR_BACKEND_EXITED` (exited before ready, with `exitCode`,
-   * `signal` and the last `output`), `ETIMEDOUT` (not ready in time) or an `AbortError`: see
-   * {@link isBackendError}.
+   * `signal` and the last `output`), `EADDRINUSE` (it exited because its port was taken; `holder`
+   * names who has it), `ETIMEDOUT` (not ready in time; also when only another process's listener
+   * answered), `ERR_BACKEND_OWNED` (the pid file names another live app instance's backend) or an
+   * `AbortError`: see {@link isBackendError}.
    */
   start(options?: BackendStartOptions): Promise<BackendStartResult<U>>;
   /** Stops the whole tree (shutdown request, polite signal, force); idempotent; no restart afterwards. */
@@ -857,7 +860,50 @@ export interface BackendTimeoutError extends BackendWardenError {
   code: 'ETIMEDOUT';
   /** The backend's last lines of output, when a Backend timed out. */
   output?: string;
+  /** The process whose listener answered on the backend's port instead of the backend's tree. */
+  holder?: PortHolder;
   cause?: unknown;
+}
+
+/** The process holding a port: its pid and program name (`null` when the OS does not say). */
+export interface PortHolder {
+  pid: number;
+  name: string | null;
+}
+
+/**
+ * `start()`/`restart()`: the backend exited before it was ready because its port was taken
+ * (another process bound it after it was chosen). Also `findFreePort` when no port the OS
+ * assigned was free (then only `errno` and `syscall: 'bind'`).
+ */
+export interface BackendAddressInUseError extends BackendWardenError {
+  code: 'EADDRINUSE';
+  /** `'listen'` for a Backend, `'bind'` for `findFreePort`. */
+  syscall: string;
+  /** A Backend's port and host. */
+  port?: number;
+  address?: string;
+  /** Who holds the port; `null` when the OS does not name the listener (e.g. under Wine). */
+  holder?: PortHolder | null;
+  /** The backend's exit code, signal and last lines of output. */
+  exitCode?: number | null;
+  signal?: string | null;
+  output?: string;
+}
+
+/**
+ * `start()`/`restart()` with `pidFile`: the file names the backend of another *live* app instance
+ * (its host's pid and start time match), which is left alone. Use
+ * `app.requestSingleInstanceLock()` so a second instance quits instead.
+ */
+export interface BackendOwnedError extends BackendWardenError {
+  code: 'ERR_BACKEND_OWNED';
+  /** The other app instance's process. */
+  hostPid: number;
+  /** Its backend's pid, as the pid file records it. */
+  pid: number | null;
+  /** The pid file. */
+  pidFile: string;
 }
 
 /** The program could not be started: `ENOENT`, `EACCES`, … with `syscall: 'spawn'` and `path`. */
@@ -885,6 +931,8 @@ export interface BackendErrorMap {
   ETIMEDOUT: BackendTimeoutError;
   ABORT_ERR: BackendAbortError;
   ERR_BACKEND_DISPOSED: BackendDisposedError;
+  ERR_BACKEND_OWNED: BackendOwnedError;
+  EADDRINUSE: BackendAddressInUseError;
   ENOENT: BackendSpawnError;
   EACCES: BackendSpawnError;
 }

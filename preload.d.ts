@@ -32,7 +32,7 @@ export interface ExposeBackendOptions {
 
 /**
  * Preload: `contextBridge.exposeInMainWorld(key, createBackendApi(ipcRenderer, { prefix }))`.
- * Also `require('backend-warden/preload')`, which requires nothing else (sandbox-safe when bundled or copied).
+ * Also `require('backend-warden/preload')`, which needs no Node module (sandbox-safe when bundled).
  */
 export function exposeBackend(contextBridge: ContextBridgeLike, ipcRenderer: IpcRendererLike, options?: ExposeBackendOptions): BackendBridge;
 

@@ -9,58 +9,14 @@
 //
 //   node bench/loop.js [--quick] [--size N]
 
-const { spawn } = require('child_process');
-const fs = require('fs');
 const { monitorEventLoopDelay } = require('perf_hooks');
 const { killTree } = require('..');
-const { median, printTable } = require('./util');
-
-function childrenOf(pid) {
-  const out = [];
-  for (const name of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = fs.readFileSync(`/proc/${name}/stat`, 'latin1');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid === pid) out.push(Number(name));
-    } catch { /* gone */ }
-  }
-  return out;
-}
-
-function alive(pid) {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-// A process group: sh leading it, n - 1 sleep(1) children (zombies until sh
-// reaps them, so "gone" is checked on the leader and by kill(pid, 0)).
-async function makeTree(n) {
-  const root = spawn('sh', ['-c', `i=1; while [ $i -lt ${n} ]; do sleep 1000 & i=$((i+1)); done; exec sleep 1000`], {
-    stdio: 'ignore', detached: true,
-  });
-  await new Promise((r) => root.once('spawn', r));
-  const deadline = Date.now() + 60000;
-  let kids = [];
-  while ((kids = childrenOf(root.pid)).length < n - 1) {
-    if (Date.now() > deadline) throw new Error('tree did not come up');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  return { root, pids: [root.pid, ...kids] };
-}
-
-async function allGone(pids) {
-  let left = pids;
-  while ((left = left.filter(alive)).length > 0) await new Promise((r) => setTimeout(r, 10));
-}
+const { median, printTable, makeTree, allGone, signallable } = require('./util');
 
 // One kill of an n-process tree under the loop-delay monitor → { p99, max } ms.
 async function sample(n, how) {
-  const { root, pids } = await makeTree(n);
+  // 400 sleeps can take a while to come up on a loaded machine.
+  const { root, pids } = await makeTree(n, { timeoutMs: 60000 });
   const exited = new Promise((r) => root.once('exit', r));
   // Let the loop settle after building the tree.
   await new Promise((r) => setTimeout(r, 100));
@@ -68,7 +24,9 @@ async function sample(n, how) {
   h.enable();
   if (how === 'killTree') await killTree(root.pid, { signal: 'SIGTERM' });
   else process.kill(-root.pid, 'SIGTERM');
-  await allGone(pids);
+  // A cheap kill(pid, 0) sweep every 10 ms (a zombie child counts until sh
+  // reaps it), the same for both sides.
+  await allGone(pids, { check: signallable, pollMs: 10 });
   await exited;
   h.disable();
   return { p99: h.percentile(99) / 1e6, max: h.max / 1e6 };

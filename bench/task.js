@@ -13,7 +13,7 @@ const { execFile } = require('child_process');
 const crypto = require('crypto');
 const fs = require('fs');
 const { runTree } = require('..');
-const { median, nowMs, printTable } = require('./util');
+const { median, nowMs, printTable, alive } = require('./util');
 
 const TREE = 50;
 const FORCE_AFTER = 1000;
@@ -30,19 +30,6 @@ function marked(marker) {
     } catch { /* gone */ }
   }
   return out;
-}
-
-function alive(pid) {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    return !/^\d+ \(.*\) [ZX]/s.test(fs.readFileSync(`/proc/${pid}/stat`, 'latin1'));
-  } catch {
-    return false;
-  }
 }
 
 async function until(fn, timeoutMs = 30000) {

@@ -6,56 +6,9 @@
 // processes, <= 3x the raw baseline; supervisor overhead <= 5 ms.
 
 const { spawn } = require('child_process');
-const fs = require('fs');
 const treeKill = require('tree-kill');
 const { killTree, spawnTree } = require('..');
-const { median, nowMs, runAsScript } = require('./util');
-
-function gone(pid) {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return true;
-  }
-  try {
-    return /^\d+ \(.*\) [ZX]/s.test(fs.readFileSync(`/proc/${pid}/stat`, 'latin1'));
-  } catch {
-    return true;
-  }
-}
-
-function childrenOf(pid) {
-  const out = [];
-  for (const name of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = fs.readFileSync(`/proc/${name}/stat`, 'latin1');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid === pid) out.push(Number(name));
-    } catch { /* gone */ }
-  }
-  return out;
-}
-
-// A process group: sh leading it, n - 1 sleep(1) children.
-async function makeTree(n) {
-  const root = spawn('sh', ['-c', `i=1; while [ $i -lt ${n} ]; do sleep 1000 & i=$((i+1)); done; exec sleep 1000`], {
-    stdio: 'ignore', detached: true,
-  });
-  await new Promise((r) => root.once('spawn', r));
-  const deadline = Date.now() + 30000;
-  let kids = [];
-  while ((kids = childrenOf(root.pid)).length < n - 1) {
-    if (Date.now() > deadline) throw new Error('tree did not come up');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  return { root, pids: [root.pid, ...kids] };
-}
-
-// Polls (1 ms) until every pid is gone; measures the anchors' "all gone".
-async function allGone(pids) {
-  while (!pids.every(gone)) await new Promise((r) => setImmediate(r));
-}
+const { median, nowMs, runAsScript, makeTree, allGone } = require('./util');
 
 async function measure(n, how) {
   const { root, pids } = await makeTree(n);

@@ -10,35 +10,11 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const http = require('http');
-const { spawn, execFile } = require('child_process');
+const { execFile } = require('child_process');
 const { treeUsage } = require('../lib/usage');
 const { LogFile } = require('../lib/backend/logs');
 const { probeOnce, normalizeHealth } = require('../lib/backend/health');
-const { median, nowMs, printTable } = require('./util');
-
-function childrenOf(pid) {
-  const out = [];
-  for (const name of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = fs.readFileSync(`/proc/${name}/stat`, 'latin1');
-      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid) out.push(Number(name));
-    } catch { /* gone */ }
-  }
-  return out;
-}
-
-async function makeTree(n) {
-  const root = spawn('sh', ['-c', `i=1; while [ $i -lt ${n} ]; do sleep 1000 & i=$((i+1)); done; wait`], { stdio: 'ignore', detached: true });
-  await new Promise((r) => root.once('spawn', r));
-  const deadline = Date.now() + 30000;
-  let kids = [];
-  while ((kids = process.platform === 'linux' ? childrenOf(root.pid) : (await treeUsage(root.pid)).members.slice(1).map((m) => m.pid)).length < n - 1) {
-    if (Date.now() > deadline) throw new Error('tree did not come up');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  return { root, pids: [root.pid, ...kids] };
-}
+const { median, nowMs, printTable, makeTree } = require('./util');
 
 function ps(pids) {
   return new Promise((resolve, reject) => {
@@ -48,7 +24,9 @@ function ps(pids) {
 
 async function usageRows(quick) {
   if (process.platform === 'win32') return [];
-  const { root, pids } = await makeTree(100);
+  // /proc on Linux; elsewhere the library's own tree walk finds the children.
+  const children = process.platform === 'linux' ? undefined : async (pid) => (await treeUsage(pid)).members.slice(1).map((m) => m.pid);
+  const { root, pids } = await makeTree(100, { tail: 'wait', children });
   try {
     const reps = quick ? 10 : 40;
     const ours = [];

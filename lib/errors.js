@@ -3,7 +3,9 @@
 // RangeError + ERR_OUT_OF_RANGE, system errors with code/errno/syscall,
 // AbortError). The validators that throw them live in lib/validate.js.
 
-const { inspect } = require('util');
+const util = require('util');
+
+const { inspect } = util;
 
 function received(value) {
   if (value == null) return ` Received ${value}`;
@@ -50,6 +52,13 @@ function systemError(code, message, syscall, extra = {}) {
   return err;
 }
 
+// Node's errno for a system error code on this platform (negative libuv
+// numbers), or undefined.
+function uvErrno(code) {
+  for (const [errno, [name]] of util.getSystemErrorMap()) if (name === code) return errno;
+  return undefined;
+}
+
 function abortError(reason) {
   const err = new Error('The operation was aborted', reason === undefined ? undefined : { cause: reason });
   err.name = 'AbortError';
@@ -85,6 +94,7 @@ module.exports = {
   invalidArgValue,
   outOfRange,
   systemError,
+  uvErrno,
   abortError,
   codedError,
   plainError,

@@ -8,11 +8,10 @@
 
 const dns = require('dns');
 const net = require('net');
-const util = require('util');
 const { binding } = require('./native');
 const { onAbort } = require('./abort');
 const {
-  invalidArgType, outOfRange, systemError, abortError,
+  invalidArgType, outOfRange, systemError, uvErrno, abortError,
 } = require('./errors');
 const {
   validateInteger, validateString, validateOptions, validateAbortSignal, validatePid, validatePort,
@@ -55,12 +54,6 @@ function validateExclude(value, name = 'options.exclude') {
 function validateTimeout(value, name = 'options.timeoutMs') {
   if (value === Infinity) return -1;
   return validateInteger(value, name, 0);
-}
-
-// Node's errno for a code on this platform (negative libuv numbers).
-function uvErrno(code) {
-  for (const [errno, [name]] of util.getSystemErrorMap()) if (name === code) return errno;
-  return undefined;
 }
 
 // The addresses a host stands for, each { address, optional }. 'localhost'
@@ -121,36 +114,106 @@ async function scanRange(probe, min, max, exclude) {
   return 0;
 }
 
-function osAssigned(addrs, exclude) {
+// --- in-process reservations (get-port's lock) --------------------------------
+// A port handed out here is skipped by every later search in this process
+// (this JS realm: a worker thread has its own), so two searches — two
+// findFreePort calls racing, two Backends with one preferred port — never
+// get the same port: for RECENT_MS once findFreePort returned it (its caller
+// is about to bind it), and for as long as a hold lasts (holdFreePort: a
+// Backend's, released once its backend listens or fails). A port is claimed
+// in the same synchronous step as the probe that found it free. Another
+// process can still take it before it is bound; the Backend's readiness
+// catches that (the listener must belong to its tree).
+const RECENT_MS = 15000;
+const recent = new Map(); // port → when findFreePort's lock ends (ms)
+const holds = new Map(); // port → number of live holds
+
+function recentlyGiven(port, now = Date.now()) {
+  const until = recent.get(port);
+  if (until === undefined) return false;
+  if (until > now) return true;
+  recent.delete(port);
+  return false;
+}
+
+function lockRecent(port) {
+  const now = Date.now();
+  if (recent.size >= 256) for (const p of [...recent.keys()]) recentlyGiven(p, now);
+  recent.set(port, now + RECENT_MS);
+}
+
+function addHold(port) {
+  holds.set(port, (holds.get(port) || 0) + 1);
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    const n = holds.get(port) - 1;
+    if (n > 0) holds.set(port, n);
+    else holds.delete(port);
+  };
+}
+
+function osAssigned(addrs, skip, claim) {
   for (let i = 0; i < OS_PORT_ATTEMPTS; i++) {
     const r = probeAll(addrs, 0);
-    if (r > 0 && !exclude.has(r)) return r;
+    if (r > 0 && !skip(r)) {
+      claim(r);
+      return r;
+    }
   }
   throw systemError('EADDRINUSE', `no port the OS assigned was free on every address of the host after ${OS_PORT_ATTEMPTS} attempts`,
     'bind', { errno: uvErrno('EADDRINUSE') });
 }
 
-// findFreePort({ port, host, range, exclude }) → Promise<number>: the
-// preferred port if it is free, else the first free one in range, else one
-// the OS assigns. Free means bindable, with the backend's socket options, on
-// every address host stands for. Another process can still take the port
-// before the backend binds it; bind soon.
-async function findFreePort(options) {
+// The search both findFreePort and holdFreePort make: the preferred port if
+// it is free and not reserved, else the first such port in range, else one
+// the OS assigns. claim(port) runs synchronously with the probe that found
+// it. mayReuse: a port whose findFreePort lock (not a hold) does not count.
+async function search(options, claim, mayReuse) {
   const opts = validateOptions(options);
   const port = opts.port === undefined ? 0 : validatePort(opts.port, 'options.port', 0);
   const host = opts.host === undefined ? '127.0.0.1' : validateHost(opts.host, 'options.host');
   const range = opts.range === undefined ? null : validateRange(opts.range);
   const exclude = opts.exclude === undefined ? new Set() : validateExclude(opts.exclude);
   const addrs = literalAddresses(host) || (await resolveHost(host));
+  const reserved = (q) => holds.has(q) || (q !== mayReuse && recentlyGiven(q));
+  const probe = (q) => {
+    if (reserved(q)) return IN_USE;
+    const r = probeAll(addrs, q);
+    if (r > 0) claim(r);
+    return r;
+  };
   if (port !== 0 && !exclude.has(port)) {
-    const r = probeAll(addrs, port);
+    const r = probe(port);
     if (r > 0) return r;
   }
   if (range) {
-    const r = await scanRange((q) => probeAll(addrs, q), range[0], range[1], exclude);
+    const r = await scanRange(probe, range[0], range[1], exclude);
     if (r > 0) return r;
   }
-  return osAssigned(addrs, exclude);
+  return osAssigned(addrs, (q) => exclude.has(q) || reserved(q), claim);
+}
+
+// findFreePort({ port, host, range, exclude }) → Promise<number>: the
+// preferred port if it is free, else the first free one in range, else one
+// the OS assigns. Free means bindable, with the backend's socket options, on
+// every address host stands for, and not handed out in this process within
+// the last RECENT_MS (nor held by a starting Backend). Another process can
+// still take the port before the caller binds it; bind soon.
+function findFreePort(options) {
+  return search(options, lockRecent, 0);
+}
+
+// holdFreePort(options) → Promise<{ port, release(), preferredReserved }>:
+// findFreePort's search for a Backend, holding the port until release().
+// The preferred port may be one findFreePort just handed out (the app
+// passes it on); preferredReserved says another hold had it.
+async function holdFreePort(options) {
+  let release = null;
+  const preferred = options && options.port;
+  const port = await search(options, (p) => { release = addHold(p); }, preferred);
+  return { port, release, preferredReserved: Boolean(preferred) && holds.has(preferred) && port !== preferred };
 }
 
 // isPortFree(port, host = '127.0.0.1') → Promise<boolean>: whether a
@@ -216,9 +279,10 @@ async function portOwner(port, options) {
 
 module.exports = {
   findFreePort,
+  holdFreePort,
   isPortFree,
   waitForPort,
   portOwner,
   // For tests only.
-  _internal: { scanRange, BLOCKED, IN_USE, UNAVAILABLE },
+  _internal: { scanRange, BLOCKED, IN_USE, UNAVAILABLE, RECENT_MS },
 };

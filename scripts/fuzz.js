@@ -5,7 +5,7 @@
 // a scratch copy, so the tree stays clean). A crash, a leak or a failed oracle
 // fails the lane and leaves the reproducer in the scratch directory.
 //
-//   node scripts/fuzz.js [--seconds N] [harness...]     (default 25 s each)
+//   node scripts/fuzz.js [--seconds N] [harness...]     (default 15 s each)
 //
 // Sources are found by file name anywhere under binding/, so the lane does
 // not care which folder a parser lives in.
@@ -22,6 +22,8 @@ const HARNESSES = {
   addr: ['ports_addr.c'],
   firewall_ports: ['firewall_match.c'],
   control_line: ['protocol.c'],
+  procnet_line: ['procnet_linux.c'],
+  sock_diag: ['procnet_linux.c'],
 };
 
 function walk(dir, out = []) {
@@ -36,7 +38,7 @@ function walk(dir, out = []) {
 function main() {
   const args = process.argv.slice(2);
   const i = args.indexOf('--seconds');
-  const seconds = i >= 0 ? Number(args.splice(i, 2)[1]) : 25;
+  const seconds = i >= 0 ? Number(args.splice(i, 2)[1]) : 15;
   const names = args.length ? args : Object.keys(HARNESSES);
   const clang = process.env.CLANG || 'clang';
   if (spawnSync(clang, ['--version']).status !== 0) {

@@ -13,6 +13,7 @@ const { spawn, spawnSync } = require('child_process');
 
 const { Backend, processInfo } = require('..');
 const { isWindows, isWine, fixture, waitFor, httpGet, pidAlive } = require('./helpers');
+const { assertConsistent, remember } = require('./consistent');
 
 const SERVER = fixture('backend-server.js');
 // portOwner under Wine (see test/ports.test.js).
@@ -167,7 +168,10 @@ describe('Backend', function () {
   describe('lifecycle', function () {
     it(`start → ready → status → restart (new pid) → stop leaves no process of the tree`, async function () {
       const d = dir();
-      const b = backend([`--pid-dir=${d}`, '--children=2'], { readiness: { path: '/health' } });
+      // A long grace: the stop of a backend that obeys the polite signal must
+      // take a small fraction of it (a quarter, generous under load).
+      const stopTimeoutMs = isWindows ? 60000 : 20000;
+      const b = backend([`--pid-dir=${d}`, '--children=2'], { readiness: { path: '/health' }, stopTimeoutMs });
       const events = [];
       for (const e of ['starting', 'ready', 'exit', 'stopped', 'restarting']) b.on(e, () => events.push(e));
       const states = [];
@@ -188,6 +192,7 @@ describe('Backend', function () {
       assert.ok(s.startedAt <= Date.now() && s.uptimeMs >= 0);
       assert.ok(lines.some((l) => l === `listening on 127.0.0.1:${info.port}`), lines.join('\n'));
       assert.strictEqual((await httpGet(`${info.url}/health`)).body, 'ok');
+      await assertConsistent(b);
       await waitFor(() => pidCount(d) === 3);
       assert.strictEqual((await alive(d)).length, 3);
       assert.deepStrictEqual(await b.start(), info, 'start() when running is a no-op');
@@ -199,11 +204,16 @@ describe('Backend', function () {
       assert.notStrictEqual(pid2, info.pid);
       await waitFor(() => pidCount(d) === 6);
       assert.deepStrictEqual((await alive(d)).length, 3, 'the first tree is gone');
+      await assertConsistent(b);
 
+      const stopStarted = Date.now();
       const stopped = await b.stop();
+      const stopMs = Date.now() - stopStarted;
+      assert.ok(stopMs < stopTimeoutMs / 4, `stop() took ${stopMs} ms of stopTimeoutMs ${stopTimeoutMs}`);
       assert.deepStrictEqual(stopped, { success: true, forced: false });
       assert.deepStrictEqual(await alive(d), [], 'no survivors');
       assert.strictEqual(b.status().state, 'stopped');
+      await assertConsistent(b);
       assert.strictEqual(b.status().pid, null);
       assert.deepStrictEqual(await b.stop(), { success: true, forced: false }, 'stop() is idempotent');
       assert.deepStrictEqual(states, ['starting', 'running', 'stopping', 'starting', 'running', 'stopping', 'stopped']);
@@ -315,6 +325,7 @@ describe('Backend', function () {
       assert.strictEqual(s.state, 'stopped');
       assert.strictEqual(s.lastExit.code, 3);
       assert.strictEqual(s.lastError.code, 'ERR_BACKEND_EXITED');
+      await assertConsistent(b);
     });
 
     const REDIS = isWindows ? null : (process.env.PATH || '').split(path.delimiter).map((p) => path.join(p, 'redis-server')).find((f) => fs.existsSync(f));
@@ -341,12 +352,40 @@ describe('Backend', function () {
         assert.strictEqual(s.running, false);
         assert.strictEqual(s.url, null);
         if (!resolved) assert.ok(!states.includes('running'), states.join(' → '));
+        await assertConsistent(b, { pidPath: false });
       } finally {
         // The daemon left the tree on purpose (setsid); end it ourselves.
         const pid = fs.existsSync(pidfile) ? Number(fs.readFileSync(pidfile, 'utf8')) : 0;
         if (pid > 0) try { process.kill(pid, 'SIGKILL'); } catch { /* already gone */ }
       }
     });
+
+    // The daemon child serves the port while the root still lives, so the
+    // start resolves; the root's exit must then end 'running' at once.
+    for (const [code, end] of [[0, 'stopped'], [3, 'crashed']]) {
+      it(`a root that exits with code ${code} after its daemonized child answered: start() resolves, then '${end}' with the event, nothing left, never running with a dead tree`, async function () {
+        const d = dir();
+        const b = backend([`--daemon-exit=${isWindows ? 3000 : 1500}`, `--exit-code=${code}`, `--pid-dir=${d}`], { restart: false });
+        const states = [];
+        b.on('status', (st) => states.push(st.state));
+        const ended = once(b, end);
+        const lines = [];
+        b.on('stderr', (line) => lines.push(line));
+        const info = await b.start();
+        const daemon = Number((await httpGet(`${info.url}/pid`)).body);
+        assert.notStrictEqual(daemon, info.pid, 'the daemon child serves the port');
+        await remember(b, daemon);
+        await assertConsistent(b);
+        await ended;
+        const st = b.status();
+        assert.strictEqual(st.state, end);
+        assert.strictEqual(st.lastExit.code, code);
+        await assertConsistent(b);
+        assert.deepStrictEqual(await alive(d), [], 'root and daemon child are gone');
+        assert.deepStrictEqual(states, ['starting', 'running', end]);
+        assert.ok(lines.some((l) => l.includes(`daemon ${daemon} listens`)), lines.join('\n'));
+      });
+    }
 
     it('rejects ETIMEDOUT with the stderr tail when the port never opens, and leaves nothing behind', async function () {
       const d = dir();
@@ -392,6 +431,7 @@ describe('Backend', function () {
       assert.strictEqual(s.running, false);
       assert.strictEqual(s.restarts, 2);
       assert.strictEqual(s.lastExit.code, 7);
+      await assertConsistent(b);
 
       const restarting = log.filter((x) => x.e === 'restarting');
       assert.deepStrictEqual(restarting.map((x) => x.arg.delayMs), [200, 300], 'backoffMs doubling, capped at maxBackoffMs');
@@ -430,6 +470,7 @@ describe('Backend', function () {
       assert.strictEqual(b.status().state, 'stopped');
       assert.strictEqual(b.status().lastExit.code, 0);
       assert.deepStrictEqual(events, []);
+      await assertConsistent(b);
     });
 
     it('with restart: false, a crash goes straight to crashed', async function () {
@@ -438,6 +479,7 @@ describe('Backend', function () {
       assert.strictEqual(details.code, 1);
       assert.strictEqual(details.restarts, 0);
       assert.strictEqual(b.status().state, 'crashed');
+      await assertConsistent(b);
     });
 
     it('stop() during the back-off cancels the restart', async function () {
@@ -451,6 +493,7 @@ describe('Backend', function () {
       assert.strictEqual(b.status().state, 'stopped');
       assert.strictEqual(pidCount(d), 1, 'never restarted');
       assert.deepStrictEqual(await alive(d), []);
+      await assertConsistent(b);
     });
   });
 
@@ -466,6 +509,7 @@ describe('Backend', function () {
       await assert.rejects(starting, { name: 'AbortError', code: 'ABORT_ERR' });
       assert.strictEqual(b.status().state, 'stopped');
       assert.deepStrictEqual(await alive(d), []);
+      await assertConsistent(b);
     });
 
     it('start({ signal }) honours an AbortSignal', async function () {
@@ -478,6 +522,7 @@ describe('Backend', function () {
       await assert.rejects(starting, { name: 'AbortError' });
       assert.strictEqual(b.status().state, 'stopped');
       assert.deepStrictEqual(await alive(d), []);
+      await assertConsistent(b);
       await assert.rejects(b.start({ signal: AbortSignal.abort() }), { name: 'AbortError' });
     });
 
@@ -491,6 +536,7 @@ describe('Backend', function () {
       assert.deepStrictEqual(info2, info);
       assert.strictEqual(spawns, 1);
       assert.strictEqual(pidCount(d), 1);
+      await assertConsistent(b);
     });
 
     it('restart() from a ready listener restarts (new pid), and status() stays true to the tree', async function () {
@@ -510,18 +556,21 @@ describe('Backend', function () {
       await waitFor(() => pidCount(d) === 2);
       assert.deepStrictEqual(await alive(d), [s.pid], 'the first tree is gone, the second alive');
       assert.strictEqual((await httpGet(`${s.url}/health`)).status, 200);
+      await assertConsistent(b);
     });
 
     it('stop() during restart() wins: the restart rejects, nothing is left', async function () {
       const d = dir();
       const b = backend([`--pid-dir=${d}`, '--delay=300']);
       await b.start();
+      await assertConsistent(b);
       const restarting = b.restart();
       const stopping = b.stop();
       await assert.rejects(restarting, { name: 'AbortError' });
       assert.strictEqual((await stopping).success, true);
       assert.strictEqual(b.status().state, 'stopped');
       assert.deepStrictEqual(await alive(d), []);
+      await assertConsistent(b);
     });
 
     it('20 concurrent mixed start/restart/stop calls leave exactly one backend once started', async function () {
@@ -543,8 +592,10 @@ describe('Backend', function () {
       const info = await b.start();
       const live = await alive(d);
       assert.deepStrictEqual(live, [info.pid], `alive: ${live}`);
+      await assertConsistent(b);
       await b.stop();
       assert.deepStrictEqual(await alive(d), []);
+      await assertConsistent(b);
     });
   });
 
@@ -564,7 +615,9 @@ describe('Backend', function () {
       await staleExit;
       assert.ok(logger.lines.some((l) => l.includes(`pid ${stale.pid}`) && /left over/.test(l)), logger.lines.join('\n'));
       assert.strictEqual(JSON.parse(fs.readFileSync(pidFile, 'utf8')).pid, pid, 'the pid file names the new backend');
+      await assertConsistent(b);
       await b.stop();
+      await assertConsistent(b);
       assert.strictEqual(fs.existsSync(pidFile), false, 'stop() removes the pid file');
     });
 
@@ -581,7 +634,13 @@ describe('Backend', function () {
       fs.writeFileSync(pidFile, record);
       const logger = captureLogger();
       const b = backend([], { pidFile, logger });
-      await assert.rejects(b.start(), (err) => err.code === 'ERR_BACKEND_OWNED' && err.message.includes(`host pid ${host.pid}`) && /requestSingleInstanceLock/.test(err.message));
+      await assert.rejects(b.start(), (err) => {
+        assert.strictEqual(err.code, 'ERR_BACKEND_OWNED', err.message);
+        assert.ok(err.message.includes(`host pid ${host.pid}`) && /requestSingleInstanceLock/.test(err.message), err.message);
+        assert.deepStrictEqual({ hostPid: err.hostPid, pid: err.pid, pidFile: err.pidFile }, { hostPid: host.pid, pid: other.pid, pidFile });
+        return true;
+      });
+      await assertConsistent(b);
       assert.deepStrictEqual(await alive(pids), [other.pid], 'the other instance\'s backend is alive');
       assert.strictEqual(fs.readFileSync(pidFile, 'utf8'), record, 'its pid file is untouched');
       assert.strictEqual(b.status().running, false);
@@ -641,6 +700,91 @@ describe('Backend', function () {
     });
   });
 
+  describe('concurrency: one port per Backend', function () {
+    // A port nobody holds and nothing in this process handed out.
+    async function unusedPort() {
+      const s = await listeningPort();
+      const { port } = s.address();
+      await new Promise((resolve) => s.close(resolve));
+      return port;
+    }
+
+    it('two Backends started together on one preferred port end on different ports, each URL answering from its own tree', async function () {
+      const preferred = await unusedPort();
+      const logger = captureLogger();
+      const a = backend([], { name: 'a', port: { preferred }, logger });
+      const b = backend([], { name: 'b', port: { preferred }, logger });
+      const [ia, ib] = await Promise.all([a.start(), b.start()]);
+      assert.notStrictEqual(ia.port, ib.port, `both got port ${ia.port}`);
+      assert.ok([ia.port, ib.port].includes(preferred), `one of them has the preferred port ${preferred}: ${ia.port}, ${ib.port}`);
+      for (const [x, info] of [[a, ia], [b, ib]]) {
+        assert.strictEqual((await httpGet(`${info.url}/pid`)).body, String(info.pid), `${info.url} answers from its own root`);
+        await assertConsistent(x, { label: x.status().name });
+      }
+      assert.ok(logger.lines.some((l) => l.includes(`port ${preferred} is held by another Backend of this process`)), logger.lines.join('\n'));
+      await a.stop();
+      await b.stop();
+      await assertConsistent(a);
+      await assertConsistent(b);
+    });
+
+    (isWine ? it.skip : it)(`a port taken by another process after it was chosen: start() fails fast with EADDRINUSE naming the holder, never ready on its listener${isWine ? ' (skipped on Wine: its TCP table names no listener (pid 0), so a foreign listener cannot be told from the backend\'s)' : ''}`, async function () {
+      const port = await unusedPort();
+      const b = backend(['--delay=1500'], { port, timeoutMs: 60000 });
+      const states = [];
+      b.on('status', (st) => states.push(st.state));
+      const t0 = Date.now();
+      const starting = b.start();
+      // The backend is spawned with the port and binds it 1.5 s later; take it first.
+      await waitFor(() => b.status().pid, 20000);
+      const thief = net.createServer((c) => { c.on('error', () => {}); c.end('not the backend'); });
+      await new Promise((resolve, reject) => thief.once('error', reject).listen(port, '127.0.0.1', resolve));
+      try {
+        await assert.rejects(starting, (err) => {
+          assert.strictEqual(err.code, 'EADDRINUSE', err.message);
+          assert.strictEqual(err.syscall, 'listen');
+          assert.strictEqual(err.port, port);
+          assert.deepStrictEqual(err.holder, { pid: process.pid, name: err.holder.name });
+          assert.match(err.holder.name, /^node(\.exe)?$/i);
+          assert.ok(err.message.includes(`port ${port} on 127.0.0.1 is in use by ${err.holder.name} (pid ${process.pid})`), err.message);
+          assert.strictEqual(err.exitCode, 1);
+          assert.match(err.output, /EADDRINUSE/);
+          return true;
+        });
+        assert.ok(Date.now() - t0 < 30000, 'failed fast, not after the 60 s readiness timeout');
+        assert.ok(!states.includes('running'), states.join(' → '));
+        assert.strictEqual(b.status().state, 'stopped');
+        assert.strictEqual(b.status().lastError.code, 'EADDRINUSE');
+        await assertConsistent(b);
+      } finally {
+        thief.close();
+      }
+    });
+
+    it(`a preferred port held by another process before the start: another port is used, and it answers from the backend's tree${isWine ? WINE_LISTENER : ''}`, async function () {
+      const holder = await listeningPort();
+      try {
+        const taken = holder.address().port;
+        const b = backend([], { port: { preferred: taken } });
+        const info = await b.start();
+        assert.notStrictEqual(info.port, taken);
+        assert.strictEqual((await httpGet(`${info.url}/pid`)).body, String(info.pid));
+        await assertConsistent(b);
+      } finally {
+        holder.close();
+      }
+    });
+
+    it('a port findFreePort just handed out is still the Backend\'s when it is passed on, and is not handed out again meanwhile', async function () {
+      const { findFreePort } = require('..');
+      const port = await findFreePort();
+      assert.notStrictEqual(await findFreePort({ port }), port, 'findFreePort hands a port out once');
+      const b = backend([], { port });
+      assert.strictEqual((await b.start()).port, port);
+      await assertConsistent(b);
+    });
+  });
+
   describe('host exit and leaks', function () {
     it('stopOnExit: a host that exits normally takes the backend tree with it', async function () {
       const d = dir();
@@ -653,6 +797,27 @@ describe('Backend', function () {
       assert.strictEqual(report.exitListenersWhileRunning, report.exitListenersBefore + 1);
       assert.strictEqual(pidCount(pids), 2);
       await waitFor(async () => (await alive(pids)).length === 0, 3000);
+    });
+
+    // The supervisor alone (its host-death path) also kills the tree when the
+    // host exits, but only after hostDeathGraceMs when SIGTERM is ignored;
+    // stopSync() in the exit hook kills it before the host is gone. The
+    // deadline is half that grace: only the exit hook can meet it. On Windows
+    // the job object's kill-on-close is as fast as stopSync(), so it cannot
+    // tell the two apart there.
+    (isWindows ? it.skip : it)(`stopOnExit: the exit hook force-kills a SIGTERM-ignoring tree before the host is gone, well inside the supervisor's host-death grace${isWindows ? ' (skipped on Windows: kill-on-close of the job object is as fast as the hook)' : ''}`, async function () {
+      const d = dir();
+      const out = path.join(d, 'host.json');
+      const pids = dir();
+      const hostDeathGraceMs = 999;
+      const extra = { options: { stopTimeoutMs: 60000, hostDeathGraceMs, stopOnExit: true }, args: ['--ignore-term'] };
+      const host = spawnStray(process.execPath, [fixture('backend-host.js'), out, pids, JSON.stringify(extra)], { stdio: 'ignore' });
+      const [code] = await once(host, 'exit');
+      assert.strictEqual(code, 0, fs.existsSync(out) ? fs.readFileSync(out, 'utf8') : 'no report');
+      assert.strictEqual(pidCount(pids), 2);
+      const exited = Date.now();
+      await waitFor(async () => (await alive(pids)).length === 0, hostDeathGraceMs / 2).catch(() => {});
+      assert.deepStrictEqual(await alive(pids), [], `survivors ${Date.now() - exited} ms after the host exited`);
     });
 
     it('stopOnExit: false adds no exit listener', async function () {

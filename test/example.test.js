@@ -5,36 +5,15 @@
 
 const assert = require('assert');
 const fs = require('fs');
-const Module = require('module');
 const os = require('os');
 const path = require('path');
 const vm = require('vm');
 
-const { fakeElectronMain, FakeIpcRenderer, FakeContextBridge } = require('./fake-electron');
+const { fakeElectronMain, FakeIpcRenderer, FakeContextBridge, hookModules } = require('./fake-electron');
 const { runSandboxedPreload } = require('./fake-electron-app');
 const { isWindows, waitFor, httpGet, pidAlive } = require('./helpers');
 
 const EXAMPLE = path.join(__dirname, '..', 'examples', 'electron');
-// require('electron') → the stand-in; require('backend-warden') and
-// require.resolve('backend-warden/…') → this checkout, through its exports
-// map (the example's package.json depends on it as file:../..). Installed
-// for a whole test: main.js resolves the preload once the app is ready.
-function hookModules(electron) {
-  const load = Module._load;
-  const resolve = Module._resolveFilename;
-  Module._load = function (request, ...rest) {
-    if (request === 'electron') return electron;
-    return load.call(this, request, ...rest);
-  };
-  Module._resolveFilename = function (request, ...rest) {
-    if (request === 'backend-warden' || request.startsWith('backend-warden/')) return resolve.call(this, request, module, false);
-    return resolve.call(this, request, ...rest);
-  };
-  return () => {
-    Module._load = load;
-    Module._resolveFilename = resolve;
-  };
-}
 
 function requireFresh(file) {
   delete require.cache[require.resolve(file)];
@@ -85,6 +64,7 @@ describe('examples/electron', function () {
     electron = fakeElectronMain(userData);
     // Electron's app.exit(), which attachToApp calls after its timeout.
     electron.app.exit = (code) => { electron.app.exitCode = code; };
+    // For the whole test: main.js resolves the preload once the app is ready.
     restoreModules = hookModules(electron);
     main = requireFresh(path.join(EXAMPLE, 'main.js'));
   });

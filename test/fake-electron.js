@@ -5,8 +5,11 @@
 // and contextBridge (exposeInMainWorld). Values crossing the fake process
 // boundary go through structuredClone, as Electron's IPC does. They stand in
 // for Electron only: the backend behind them is real.
+// hookModules makes require('electron') return them and 'backend-warden' this
+// checkout, for the example and README tests.
 
 const EventEmitter = require('events');
+const Module = require('module');
 
 class FakeIpcMain {
   constructor() {
@@ -180,4 +183,25 @@ class FakeContextBridge {
   }
 }
 
-module.exports = { FakeIpcMain, FakeWebContents, FakeBrowserWindow, FakeIpcRenderer, FakeContextBridge, FakeApp, fakeElectronMain };
+// require('electron') → `electron` (the stand-ins); require('backend-warden')
+// and require.resolve('backend-warden/…') → this checkout, through its own
+// exports map (resolved from this file, inside the package). Returns the
+// function that restores Node's module loader.
+function hookModules(electron) {
+  const load = Module._load;
+  const resolve = Module._resolveFilename;
+  Module._load = function (request, ...rest) {
+    if (request === 'electron') return electron;
+    return load.call(this, request, ...rest);
+  };
+  Module._resolveFilename = function (request, ...rest) {
+    if (request === 'backend-warden' || request.startsWith('backend-warden/')) return resolve.call(this, request, module, false);
+    return resolve.call(this, request, ...rest);
+  };
+  return function restore() {
+    Module._load = load;
+    Module._resolveFilename = resolve;
+  };
+}
+
+module.exports = { FakeIpcMain, FakeWebContents, FakeBrowserWindow, FakeIpcRenderer, FakeContextBridge, FakeApp, fakeElectronMain, hookModules };

@@ -12,6 +12,7 @@ const assert = require('assert');
 const path = require('path');
 
 const { firewallCommand } = require('..');
+const { rng } = require('./helpers');
 
 // cmd.exe reading one interactive line: '"' toggles quoting; outside quotes
 // '^' escapes the next character and & | < > ( ) are operators (an
@@ -79,17 +80,6 @@ function argvRead(cmd) {
   return args;
 }
 
-// A small deterministic generator (mulberry32), so a failure reproduces.
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const NAME_CHARS = ['a', 'Z', '1', ' ', ' ', '"', '\\', '\\', '%', '&', '|', '<', '>', '(', ')', '^', '!', '=', ',', ';', 'é', '日'];
 const PATH_CHARS = ['a', 'B', '1', ' ', '%', '&', '^', '(', ')', '!', '=', ',', ';', '\'', '.', 'é', '\\'];

@@ -13,7 +13,7 @@ const path = require('path');
 const native = require('../lib/native');
 const { checkFirewall, firewallRule, firewallCommand } = require('..');
 const { evaluateFirewall, isLoopbackHost } = require('../lib/firewall');
-const { isWindows, isWine, fixture } = require('./helpers');
+const { isWindows, isWine, fixture, rng, fuzzSeed } = require('./helpers');
 
 // NET_FW_* constants as INetFwRule reports them.
 const IN = 1, OUT = 2, BLOCK = 0, ALLOW = 1;
@@ -494,13 +494,15 @@ describe('firewall', function () {
         assert.throws(() => b.firewallRules({ program: 5 }), tE('ERR_INVALID_ARG_TYPE'));
       });
 
-      it('firewallVerdict survives random rule sets (only TypeError/RangeError or a result)', function () {
-        const pick = (xs) => xs[Math.floor(Math.random() * xs.length)];
+      const seed = fuzzSeed();
+      it(`firewallVerdict survives random rule sets (only TypeError/RangeError or a result; seed ${seed}, repeat with BW_FUZZ_SEED=${seed})`, function () {
+        const random = rng(seed);
+        const pick = (xs) => xs[Math.floor(random() * xs.length)];
         const values = [undefined, null, true, 0, 1, 2, 6, 17, 256, -1, 1.5, 2 ** 40, NaN, '', '*', 'RPC', '80-', '-80', '1-2-3', ',', '%', '%%', '%A%', 'C:\\x', '\u00ff\u0100', {}, []];
         const fields = ['name', 'enabled', 'direction', 'action', 'profiles', 'protocol', 'localPorts', 'application', 'service', 'grouping', 'edgeTraversal', 'bypass'];
         for (let i = 0; i < 500; i++) {
           const r = rule();
-          for (const f of fields) if (Math.random() < 0.3) r[f] = pick(values);
+          for (const f of fields) if (random() < 0.3) r[f] = pick(values);
           const q = { program: pick([undefined, PROGRAM, 'C:\\%A%', '/']), port: pick([undefined, 1, 5000, 65535]), loopback: pick([undefined, false, true]) };
           try {
             const out = native.binding().firewallVerdict(policy({ current: pick([0, 1, 7, ALL]), rules: [r, r] }), q, { A: pick(['', '%A%', 'x']) });

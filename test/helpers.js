@@ -185,3 +185,30 @@ function readableEnv() {
 
 module.exports.readableRoot = readableRoot;
 module.exports.readableEnv = readableEnv;
+
+// A small deterministic generator (mulberry32), so a failure reproduces:
+// rng(seed)() → a number in [0, 1).
+function rng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+// The seed of a randomized test: $BW_FUZZ_SEED when set (to repeat a run),
+// else a fresh one. Tests put it in their title, so every report shows it.
+function fuzzSeed() {
+  const env = process.env.BW_FUZZ_SEED;
+  if (env !== undefined && env !== '') {
+    if (!/^\d+$/.test(env)) throw new Error(`BW_FUZZ_SEED must be a non-negative integer, got ${JSON.stringify(env)}`);
+    return Number(env) >>> 0;
+  }
+  return Math.floor(Math.random() * 2 ** 32) >>> 0;
+}
+
+module.exports.rng = rng;
+module.exports.fuzzSeed = fuzzSeed;

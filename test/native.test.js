@@ -162,7 +162,18 @@ describe('native binding', function () {
       const { processInfo } = require(${JSON.stringify(path.resolve(__dirname, '..'))});
       setInterval(() => { for (let i = 0; i < 50; i++) processInfo(process.pid); }, 1);`, { eval: true }));
     await new Promise((r) => setTimeout(r, 300));
-    await Promise.all(busy.map((w) => w.terminate()));
+    const errors = [];
+    for (const w of busy) w.on('error', (e) => errors.push(e));
+    const exits = busy.map((w) => new Promise((resolve) => w.once('exit', resolve)));
+    const codes = await Promise.all(busy.map((w) => w.terminate()));
+    assert.ok(codes.every((c) => Number.isInteger(c)), `terminate() resolves with an exit code: ${codes}`);
+    assert.deepStrictEqual(await Promise.all(exits), codes, 'every worker emitted exit');
+    assert.deepStrictEqual(errors, [], 'no worker reported an error');
+    // The host and a new worker still work (per-environment cleanup freed nothing of theirs).
+    assert.strictEqual((await processInfo(process.pid)).pid, process.pid);
+    const after = new Worker(script, { eval: true });
+    assert.strictEqual(await new Promise((resolve, reject) => after.once('message', resolve).once('error', reject)), true);
+    await after.terminate();
   });
 
   it(`loads in a host executable named electron${isWindows ? '.exe (Node-API resolved from the host at load, binding/node/napi_win.c)' : ' (symbols come from the host, whatever its name)'}`, function () {

@@ -5,6 +5,7 @@
 
 const assert = require('assert');
 const { spawn, spawnSync } = require('child_process');
+const { once } = require('events');
 const fs = require('fs');
 const net = require('net');
 const os = require('os');
@@ -93,9 +94,27 @@ describe('ports', function () {
 
   describe('findFreePort', function () {
     it('returns the preferred port when it is free', async function () {
-      const p = await findFreePort();
+      // A port the OS gave a listener that is closed again: free, and never
+      // handed out by findFreePort.
+      const s = await listen('127.0.0.1');
+      const p = s.address().port;
+      await new Promise((resolve) => s.close(resolve));
       assert.ok(p > 0 && p <= 65535);
       assert.strictEqual(await findFreePort({ port: p }), p);
+    });
+
+    it('never hands out one port twice in a while, also to calls that race (get-port\'s lock)', async function () {
+      const s = await listen('127.0.0.1');
+      const p = s.address().port;
+      await new Promise((resolve) => s.close(resolve));
+      const got = await Promise.all(Array.from({ length: 8 }, () => findFreePort({ port: p })));
+      assert.strictEqual(new Set(got).size, 8, `distinct ports: ${got.join(', ')}`);
+      assert.ok(got.includes(p), `the preferred port went to one of them: ${got.join(', ')}`);
+      const any = await Promise.all(Array.from({ length: 8 }, () => findFreePort()));
+      assert.strictEqual(new Set(any).size, 8, `distinct OS-assigned ports: ${any.join(', ')}`);
+      for (const q of got) assert.notStrictEqual(await findFreePort({ port: q }), q, `port ${q} was just handed out`);
+      assert.notStrictEqual(await findFreePort({ range: [p, p] }), p, 'a range walk skips it too');
+      assert.strictEqual(await isPortFree(p), true, 'it is still free: the lock is in-process only');
     });
 
     it(`gives a different, bindable port when another process holds the preferred one, and portOwner names that process${isWine ? wineListenerNote : ''}`, async function () {
@@ -155,9 +174,34 @@ describe('ports', function () {
     (isWindows || unprivStart < 100 ? it.skip : it)(`jumps past a block of ports that answer EACCES${isWindows ? ' (skipped on Windows: creating an excluded port range needs administrator rights, and Wine runs as root here)' : unprivStart < 100 ? ' (skipped: every port is unprivileged on this machine)' : ' (Linux: privileged ports probed as an unprivileged user)'}`, async function () {
       const code = `require(${JSON.stringify(root)}).findFreePort({ range: [${unprivStart - 100}, ${unprivStart + 100}] })
         .then(async (p) => console.log(JSON.stringify({ p, low: await require(${JSON.stringify(root)}).isPortFree(${unprivStart - 1}) })))`;
-      const r = isRoot ? runAs(65534, code) : JSON.parse(spawnSync(process.execPath, ['-e', code], { encoding: 'utf8' }).stdout);
+      const r = isRoot ? runAs(65534, code) : JSON.parse(spawnSync(process.execPath, ['-e', code], { encoding: 'utf8', timeout: 60000 }).stdout);
       assert.strictEqual(r.low, false, 'a privileged port is not free');
       assert.ok(r.p >= unprivStart && r.p <= unprivStart + 100, `${r.p} in [${unprivStart}, ${unprivStart + 100}]`);
+    });
+
+    it('findFreePort never leaps over a free port between two blocked blocks, and stays in range (the blocks are EACCES answers of the native probe, as Windows excluded port ranges give)', async function () {
+      const b = native.binding();
+      const s = await listen('127.0.0.1');
+      const free = s.address().port;
+      await new Promise((resolve) => s.close(resolve));
+      const min = Math.max(1, free - 100);
+      const max = Math.min(65535, free + 99);
+      const real = b.probeBind;
+      const probed = [];
+      // Every port of [min, max] but `free` answers BLOCKED (EACCES), as the
+      // OS does inside excluded ranges; `free` is probed for real.
+      b.probeBind = (address, port, optional) => {
+        probed.push(port);
+        return port >= min && port <= max && port !== free ? _internal.BLOCKED : real.call(b, address, port, optional);
+      };
+      let got;
+      try {
+        got = await findFreePort({ range: [min, max] });
+      } finally {
+        b.probeBind = real;
+      }
+      assert.strictEqual(got, free, `the free port ${free} between the blocks [${min}, ${free - 1}] and [${free + 1}, ${max}]`);
+      assert.ok(probed.includes(free));
     });
 
     it('never leaps over a free port between two blocked blocks, and stays in range', async function () {
@@ -317,7 +361,20 @@ describe('ports', function () {
         for (let i = 0; i < 4; i++) w.waitForPort(${free}, { timeoutMs: 60000 }).catch(() => {});
         parentPort.postMessage('waiting');`, { eval: true }));
       await Promise.all(busy.map((w) => new Promise((resolve, reject) => w.once('message', resolve).once('error', reject))));
-      await Promise.all(busy.map((w) => w.terminate()));
+      const errors = [];
+      for (const w of busy) w.on('error', (e) => errors.push(e));
+      const exits = busy.map((w) => once(w, 'exit'));
+      const codes = await Promise.all(busy.map((w) => w.terminate()));
+      assert.ok(codes.every((c) => Number.isInteger(c)), `terminate() resolves with an exit code: ${codes}`);
+      assert.deepStrictEqual((await Promise.all(exits)).map(([code]) => code), codes, 'every worker emitted exit');
+      assert.deepStrictEqual(errors, [], 'no worker reported an error');
+      // Their waits were abandoned, not left holding anything this thread
+      // needs: here and in a new worker, a wait still resolves.
+      await waitForPort(s.address().port, { timeoutMs: 5000 });
+      const after = new Worker(`const { parentPort } = require('worker_threads');
+        require(${mod}).waitForPort(${s.address().port}, { timeoutMs: 5000 }).then(() => parentPort.postMessage('ok'), (e) => parentPort.postMessage(e.code));`, { eval: true });
+      assert.strictEqual(await new Promise((resolve, reject) => after.once('message', resolve).once('error', reject)), 'ok');
+      await after.terminate();
     });
   });
 
@@ -353,7 +410,7 @@ describe('ports', function () {
       assert.strictEqual(owner.address, '127.0.0.1');
     });
 
-    (isRoot ? it : it.skip)(`reports pid: null when the owner may not be inspected${isWindows ? ' (skipped on Windows: the tables name every owner)' : isRoot ? ' (Linux: asked by an unprivileged user about a root listener)' : ' (skipped: needs root to ask as another user)'}`, async function () {
+    (isRoot ? it : it.skip)(`reports pid: null when the owner may not be inspected${isWindows ? ' (skipped on Windows: it asks as an unprivileged user, uid 65534, which needs Linux and root)' : isRoot ? ' (Linux: asked by an unprivileged user about a root listener)' : ' (skipped: needs root to ask as another user)'}`, async function () {
       const s = await listen('127.0.0.1');
       const r = runAs(65534, `require(${JSON.stringify(root)}).portOwner(${s.address().port}).then((o) => console.log(JSON.stringify(o)))`);
       assert.deepStrictEqual(r, { pid: null, name: null, address: '127.0.0.1', state: 'LISTEN' });

@@ -1,7 +1,8 @@
 'use strict';
-// exposeBackend / createBackendApi (lib/electron/preload.js): sandbox-safe (requires
-// nothing), and end to end through stand-ins for contextBridge and
-// ipcRenderer, the real registerIpcHandlers and a real Backend process.
+// exposeBackend / createBackendApi (lib/electron/preload.js, the bridge of
+// lib/electron/sandboxed-preload.js): sandbox-safe (no Node built-in), and
+// end to end through stand-ins for contextBridge and ipcRenderer, the real
+// registerIpcHandlers and a real Backend process.
 
 const assert = require('assert');
 const fs = require('fs');
@@ -11,33 +12,51 @@ const vm = require('vm');
 const { Backend, registerIpcHandlers } = require('..');
 const { exposeBackend, createBackendApi } = require('../lib/electron/preload');
 const { FakeIpcMain, FakeWebContents, FakeIpcRenderer, FakeContextBridge } = require('./fake-electron');
-const { fixture, isWindows, isWine, waitFor } = require('./helpers');
+const { fixture, isWindows, isWine, waitFor, httpGet } = require('./helpers');
 
 // A page of the app's own files: the default trusts files below the working
 // directory outside Electron (app.getAppPath() in Electron).
 const APP_URL = require('url').pathToFileURL(require('path').join(process.cwd(), 'app', 'index.html')).href;
 const API = ['start', 'restart', 'stop', 'status', 'checkFirewall', 'getFirewallRule', 'getFirewallCommand', 'onStatus'];
 const SOURCE = path.join(__dirname, '..', 'lib', 'electron', 'preload.js');
+const BRIDGE = path.join(__dirname, '..', 'lib', 'electron', 'sandboxed-preload.js');
 
 describe('preload', function () {
   this.timeout(isWindows ? 120000 : 30000);
 
   describe('sandbox safety', function () {
-    it('requires nothing: no require() call in lib/electron/preload.js', function () {
+    it('requires only ./sandboxed-preload.js, the one copy of the bridge, and no Node built-in', function () {
       const code = fs.readFileSync(SOURCE, 'utf8').replace(/\/\/.*$/gm, '');
-      assert.doesNotMatch(code, /\brequire\s*\(/);
+      assert.deepStrictEqual(code.match(/\brequire\s*\([^)]*\)/g), ["require('./sandboxed-preload.js')"]);
       assert.doesNotMatch(code, /\bprocess\./);
     });
 
-    it('runs in a bare context with no require, process or Buffer', function () {
-      const sandbox = { module: { exports: {} } };
-      sandbox.exports = sandbox.module.exports;
-      vm.runInNewContext(fs.readFileSync(SOURCE, 'utf8'), sandbox, { filename: SOURCE });
-      const { exposeBackend: expose } = sandbox.module.exports;
+    it('runs in a bare context with no process or Buffer whose require knows only the bridge file; loading exposes nothing', function () {
+      const context = vm.createContext({});
+      const required = [];
+      const load = (file, req) => {
+        const module = { exports: {} };
+        vm.runInContext(`(function (require, module, exports) {${fs.readFileSync(file, 'utf8')}\n})`, context, { filename: file })(req, module, module.exports);
+        return module.exports;
+      };
+      const noModule = (name) => {
+        required.push(name);
+        throw new Error(`module not found: ${name}`);
+      };
+      const exported = load(SOURCE, (name) => {
+        required.push(name);
+        assert.strictEqual(name, './sandboxed-preload.js');
+        return load(BRIDGE, noModule);
+      });
+      // Not even 'electron': as a library the bridge file exposes nothing.
+      assert.deepStrictEqual(required, ['./sandboxed-preload.js']);
+      assert.deepStrictEqual(Object.keys(exported), ['exposeBackend', 'createBackendApi']);
+      assert.strictEqual(vm.runInContext('Object.getOwnPropertySymbols(globalThis).length', context), 0, 'the flag is gone after the load');
       const bridge = new FakeContextBridge();
       const ipcRenderer = { invoke: () => Promise.resolve({ ok: true, value: 'x' }), on() {}, removeListener() {} };
-      const api = expose(bridge, ipcRenderer);
+      const api = exported.exposeBackend(bridge, ipcRenderer);
       assert.strictEqual(bridge.world.backend, api);
+      assert.deepStrictEqual(Object.keys(bridge.world), ['backend']);
       return api.status().then((v) => assert.strictEqual(v, 'x'));
     });
 
@@ -189,8 +208,10 @@ describe('preload', function () {
       const sent = [];
       const invoke = renderer.invoke.bind(renderer);
       renderer.invoke = (channel, ...args) => { sent.push([channel, args]); return invoke(channel, ...args); };
+      const info = await api.start({ command: '/bin/sh', args: ['-c', 'exit 9'] });
       await api.status({ command: '/bin/sh' });
-      assert.deepStrictEqual(sent, [['backend:status', []]]);
+      assert.deepStrictEqual(sent, [['backend:start', []], ['backend:status', []]]);
+      assert.strictEqual((await httpGet(`${info.url}/health`)).body, 'ok', "the app's own backend runs, not the page's");
     });
 
     it('onStatus(cb): the current status, then every change, never the IpcRendererEvent; unsubscribe stops it', async function () {

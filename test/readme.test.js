@@ -30,7 +30,7 @@ const vm = require('vm');
 const { Backend } = require('../lib/backend');
 const { registerIpcHandlers } = require('../lib/electron/ipc');
 const { createBackendApi } = require('../lib/electron/preload');
-const { FakeWebContents, FakeContextBridge, FakeIpcRenderer } = require('./fake-electron');
+const { FakeWebContents, FakeContextBridge, FakeIpcRenderer, hookModules } = require('./fake-electron');
 const { SyncIpcMain, ElectronApp, ElectronWindow, ElectronSession } = require('./fake-electron-app');
 const { fixture, isWindows, waitFor } = require('./helpers');
 
@@ -63,28 +63,8 @@ const KNOWN = ['js main', 'js preload', 'ts renderer', 'js', 'ts', 'json', 'sh']
 function runTsc(dir, config) {
   const cfg = path.join(dir, 'tsconfig.json');
   fs.writeFileSync(cfg, JSON.stringify(config));
-  const r = spawnSync(process.execPath, [tsc, '-p', cfg, '--pretty', 'false'], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [tsc, '-p', cfg, '--pretty', 'false'], { encoding: 'utf8', timeout: 180000 });
   return { status: r.status, output: `${r.stdout}${r.stderr}` };
-}
-
-// require('electron') → `electron`; 'backend-warden' and its subpaths →
-// this checkout, as package.json exports them.
-function hookModules(electron) {
-  const load = Module._load;
-  const resolve = Module._resolveFilename;
-  Module._load = function (request, ...rest) {
-    if (request === 'electron') return electron;
-    return load.call(this, request, ...rest);
-  };
-  Module._resolveFilename = function (request, ...rest) {
-    // Resolved from this file, inside the package: its own exports map applies.
-    if (request === 'backend-warden' || request.startsWith('backend-warden/')) return resolve.call(this, request, module, false);
-    return resolve.call(this, request, ...rest);
-  };
-  return function restore() {
-    Module._load = load;
-    Module._resolveFilename = resolve;
-  };
 }
 
 function withModules(electron, fn) {

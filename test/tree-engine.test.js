@@ -21,9 +21,20 @@ const isLinux = process.platform === 'linux';
 const linux = isLinux ? describe : describe.skip;
 const ENGINE = fixture('engine-tree.js');
 const WIDE = fixture('wide.pl');
+const PID_PREFIX = fixture('pid-prefix.pl');
 const HOST = fixture('engine-host.js');
-const hasPerl = isLinux && spawnSync('perl', ['-e', '1']).status === 0;
-const hasPrlimit = isLinux && spawnSync('prlimit', ['--version']).status === 0;
+const hasPerl = isLinux && spawnSync('perl', ['-e', '1'], { timeout: 30000 }).status === 0;
+const hasPrlimit = isLinux && spawnSync('prlimit', ['--version'], { timeout: 30000 }).status === 0;
+// Placing PIDs needs a writable /proc/sys/kernel/ns_last_pid (root in the PID
+// namespace) and pid_max above 10,000.
+const canPlacePids = hasPerl && (() => {
+  try {
+    fs.accessSync('/proc/sys/kernel/ns_last_pid', fs.constants.W_OK);
+    return process.getuid() === 0 && Number(fs.readFileSync('/proc/sys/kernel/pid_max', 'utf8')) > 30000;
+  } catch {
+    return false;
+  }
+})();
 // npm run test:asan preloads libasan into every process: their exits then take
 // seconds, so host-death times are not asserted there (survivors still are).
 const SANITIZED = /libasan/.test(process.env.LD_PRELOAD || '');
@@ -116,6 +127,67 @@ linux('tree engine (Linux: subreaper, /proc child lists)', function () {
         if (left.length > 0) assert.strictEqual(result.complete, false, `${left} escaped, yet the result claims completeness: ${JSON.stringify(result)}`);
         assert.strictEqual(result.complete, false, 'a member exited by itself during the polite phase, so its last children could not be followed');
       } finally {
+        sweep(marker);
+        rm(marker);
+      }
+    });
+
+    // Item 3: a child list cut at 4,095 bytes ended in "... 20683 206", and 206,
+    // an unrelated process, was SIGKILLed. Here the cut falls exactly there:
+    // 682 five-digit children, then one whose PID starts with the victim's.
+    const PLACE_VICTIM = `my $v = $ARGV[0];
+      for (1 .. 50) {
+        open my $f, '>', '/proc/sys/kernel/ns_last_pid' or die $!; print $f $v - 1, "\\n"; close $f or die $!;
+        my $p = fork(); die $! unless defined $p;
+        if ($p == 0) { open STDOUT, '>', '/dev/null'; open STDERR, '>', '/dev/null'; exec 'sleep', '1000'; exit 127; }
+        if ($p == $v) { print "$p\\n"; exit 0; }
+        kill 'KILL', $p; waitpid $p, 0;
+        last if -e "/proc/$v";
+      }
+      print "0\\n";`;
+    (canPlacePids ? it : it.skip)(`never takes the cut-off last PID of a wide child list for a member: the unrelated process with that PID survives killTree({ graceMs: 0 })${canPlacePids ? '' : ' (skipped: needs root, a writable /proc/sys/kernel/ns_last_pid and perl)'}`, async function () {
+      this.timeout(300000);
+      // PIDs below 300 are never handed out again after the first wrap.
+      const free = [];
+      for (let v = 100; v < 300; v++) if (!fs.existsSync(`/proc/${v}`)) free.push(v);
+      assert.ok(free.length > 0, 'a free three-digit PID');
+      let root = null;
+      let marker = null;
+      let text = '';
+      let v = 0;
+      for (let attempt = 0; attempt < 4 && root === null; attempt++) {
+        v = free[Math.floor(Math.random() * free.length)];
+        marker = makeMarker();
+        const ready = path.join(marker, 'ready');
+        const child = spawn('perl', [PID_PREFIX, String(v), ready], { env: markerEnv(marker), stdio: ['ignore', 'ignore', 'inherit'] });
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        const up = await Promise.race([readReady(ready, 120000), exited.then(() => null)]);
+        if (up) {
+          text = fs.readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'latin1');
+          // Cut where the old 4096-byte buffer cut it: 682 tokens, then the prefix.
+          if (text.slice(0, 4095).endsWith(` ${v}`) && text.split(' ')[682].startsWith(String(v))) {
+            root = child.pid;
+            break;
+          }
+        }
+        child.kill('SIGKILL');
+        sweep(marker);
+        rm(marker);
+      }
+      assert.ok(root !== null, `could not place the PIDs (list ${text.slice(4080, 4110)})`);
+      let victim = null;
+      try {
+        // The victim: a sleep at PID v, started after the tree (so only the
+        // cut list could make it look like a member), whose parent is gone.
+        const placed = spawnSync('perl', ['-e', PLACE_VICTIM, String(v)], { encoding: 'utf8' });
+        victim = Number(placed.stdout.trim());
+        assert.strictEqual(victim, v, `the victim got the PID the cut list names: ${placed.stdout}${placed.stderr}`);
+        const result = await warden.killTree(root, { graceMs: 0 });
+        assert.ok(pidAlive(v), `the unrelated process ${v} was killed; result.killed has it: ${result.killed.includes(v)}`);
+        assert.ok(!result.killed.includes(v) && !result.survivors.includes(v), 'it is no member');
+        assert.deepStrictEqual(await survivors(marker), [], 'every real member is gone');
+      } finally {
+        if (victim === v) process.kill(v, 'SIGKILL');
         sweep(marker);
         rm(marker);
       }
@@ -274,6 +346,38 @@ linux('tree engine (Linux: subreaper, /proc child lists)', function () {
         assert.throws(() => new warden.Backend({ command: process.execPath, hostDeathGraceMs: bad }), { name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE' }, String(bad));
       }
     });
+  });
+
+  describe("the supervisor's report when the root exits by itself", function () {
+    // Blocks the JS thread until the supervisor has exited (a zombie: Node
+    // reaps it only from the event loop), so its last lines sit unread.
+    function blockUntilZombie(pid, timeoutMs = 15000) {
+      const end = Date.now() + timeoutMs;
+      while (Date.now() < end) {
+        let stat;
+        try {
+          stat = fs.readFileSync(`/proc/${pid}/stat`, 'latin1');
+        } catch {
+          return;
+        }
+        if (stat[stat.lastIndexOf(')') + 2] === 'Z') return;
+      }
+      throw new Error(`the supervisor ${pid} still runs after ${timeoutMs} ms`);
+    }
+
+    for (const when of ['exit', 'spawned']) {
+      const title = when === 'exit' ? "kill() on the root's 'exit'" : "kill() while the supervisor exits, before its 'exit' line is read";
+      it(`${title} reports forced: false and nothing killed (the "closed" report is not lost to EPIPE), 8 runs`, async function () {
+        for (let i = 0; i < 8; i++) {
+          const child = warden.spawnTree(process.execPath, ['-e', ''], { stdout: 'ignore', stderr: 'ignore' });
+          if (when === 'exit') await new Promise((resolve) => child.once('exit', resolve));
+          else await child.spawned;
+          blockUntilZombie(child.supervisorPid);
+          const r = await child.kill();
+          assert.deepStrictEqual({ forced: r.forced, killed: r.killed, survivors: r.survivors }, { forced: false, killed: [], survivors: [] }, `run ${i + 1}`);
+        }
+      });
+    }
   });
 
   describe('smaller items', function () {

@@ -27,7 +27,7 @@ const typesDir = path.join(__dirname, 'types');
 function runTsc(dir, config) {
   const cfg = path.join(dir, 'tsconfig.json');
   fs.writeFileSync(cfg, JSON.stringify(config));
-  const r = spawnSync(process.execPath, [tsc, '-p', cfg, '--pretty', 'false'], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [tsc, '-p', cfg, '--pretty', 'false'], { encoding: 'utf8', timeout: 180000 });
   return { status: r.status, output: `${r.stdout}${r.stderr}` };
 }
 

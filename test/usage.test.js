@@ -77,3 +77,68 @@ describe('usage: treeUsage', function () {
     await assert.rejects(treeUsage(4294967295), { code: 'ESRCH' });
   });
 });
+
+describe('usage: the tree as the OS links it', function () {
+  this.timeout(30000);
+  const isLinux = process.platform === 'linux';
+
+  // The parent links of every process, read from /proc independently of the
+  // binding: the expected members of pid's tree.
+  function procTree(pid) {
+    const parent = new Map();
+    for (const name of fs.readdirSync('/proc')) {
+      if (!/^\d+$/.test(name)) continue;
+      try {
+        const stat = fs.readFileSync(`/proc/${name}/stat`, 'latin1');
+        parent.set(Number(name), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+      } catch { /* gone */ }
+    }
+    const members = new Set([pid]);
+    for (let grew = true; grew;) {
+      grew = false;
+      for (const [p, pp] of parent) if (members.has(pp) && !members.has(p)) grew = members.add(p) && true;
+    }
+    return [...members].sort((a, b) => a - b);
+  }
+
+  it(`a wide and deep tree: the same members as a /proc parent scan${isLinux ? '' : ' (skipped: Linux only)'}`, async function () {
+    if (!isLinux) this.skip();
+    const script = 'for i in 1 2 3 4 5 6 7 8 9 10; do sleep 1000 & done; sh -c "sleep 1000 & sh -c \'sleep 1000 & wait\' & wait" & wait';
+    const root = spawn('sh', ['-c', script], { stdio: 'ignore', detached: true });
+    try {
+      // 1 + 10 sleeps + sh + sleep + sh + sleep
+      const u = await waitFor(async () => {
+        const t = await treeUsage(root.pid);
+        return t.processes === 15 && t;
+      }, 15000);
+      assert.deepStrictEqual(u.members.map((m) => m.pid).sort((a, b) => a - b), procTree(root.pid));
+      assert.strictEqual(u.members[0].pid, root.pid);
+      // Breadth-first: every member comes after its parent.
+      const at = new Map(u.members.map((m, i) => [m.pid, i]));
+      for (const m of u.members.slice(1)) assert.ok(at.get(m.ppid) < at.get(m.pid), JSON.stringify(m));
+    } finally {
+      process.kill(-root.pid, 'SIGKILL');
+    }
+  });
+
+  it(`a child started from a worker thread is a member (Linux: it is on that thread's children list)${isLinux ? '' : ' (skipped: Linux only)'}`, async function () {
+    if (!isLinux) this.skip();
+    const code = `const { Worker } = require('worker_threads');
+new Worker("require('child_process').spawn(process.execPath, ['-e', 'setInterval(() => {}, 1e6)'], { stdio: 'ignore' }); setInterval(() => {}, 1e6);", { eval: true });`;
+    const root = spawn(process.execPath, ['-e', code], { stdio: 'ignore', detached: true });
+    try {
+      const u = await waitFor(async () => {
+        const t = await treeUsage(root.pid);
+        return t.processes === 2 && t;
+      }, 15000);
+      const child = u.members[1];
+      assert.strictEqual(child.ppid, root.pid);
+      // It really is a worker thread's child, not the main thread's.
+      const tids = fs.readdirSync(`/proc/${root.pid}/task`);
+      const owner = tids.find((tid) => fs.readFileSync(`/proc/${root.pid}/task/${tid}/children`, 'latin1').split(' ').includes(String(child.pid)));
+      assert.ok(owner && Number(owner) !== root.pid, `on the children list of thread ${owner}`);
+    } finally {
+      process.kill(-root.pid, 'SIGKILL');
+    }
+  });
+});

@@ -22,7 +22,9 @@
 
 #include "ports/ports.h"
 #include "ports/ports_posix.h"
+#include "ports/procnet.h"
 #include "os/readfile.h"
+#include "tree/procfs.h"
 
 /* --- sockets on the port ------------------------------------------------ */
 
@@ -54,19 +56,18 @@ static bw_sock_state linux_state(bw_proto proto, unsigned st) {
   return st < sizeof(map) / sizeof(map[0]) ? map[st] : BW_SOCK_UNKNOWN;
 }
 
-static void add_candidate(candidates* out, bw_proto proto, const bw_addr* addr, unsigned state,
-                          unsigned uid, unsigned long long inode, const bw_addr* filters,
-                          size_t nfilter) {
+static void add_candidate(candidates* out, bw_proto proto, const bw_net_sock* s,
+                          const bw_addr* filters, size_t nfilter) {
   size_t i;
   bool match = nfilter == 0;
   candidate* c;
-  for (i = 0; i < nfilter && !match; i++) match = bw_addr_serves(addr, &filters[i]);
+  for (i = 0; i < nfilter && !match; i++) match = bw_addr_serves(&s->addr, &filters[i]);
   if (!match || out->n == MAX_CANDIDATES) return;
   c = &out->list[out->n++];
-  c->addr = *addr;
-  c->inode = inode;
-  c->uid = uid;
-  c->state = linux_state(proto, state);
+  c->addr = s->addr;
+  c->inode = s->inode;
+  c->uid = s->uid;
+  c->state = linux_state(proto, s->state);
   c->rank = bw_sock_state_rank(proto, c->state);
 }
 
@@ -89,25 +90,17 @@ static int diag_dump(int nl, int family, bw_proto proto, uint32_t states, int po
   if (send(nl, &req, sizeof(req), 0) < 0) return errno;
   for (;;) {
     ssize_t n = recv(nl, out->buf, sizeof(out->buf), 0);
-    struct nlmsghdr* h = (struct nlmsghdr*)out->buf;
+    const char* p = out->buf;
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) return n < 0 ? errno : EIO;
-    for (; NLMSG_OK(h, (size_t)n); h = NLMSG_NEXT(h, n)) {
-      const struct inet_diag_msg* m;
-      bw_addr addr;
-      if (h->nlmsg_type == NLMSG_DONE) return 0;
-      if (h->nlmsg_type == NLMSG_ERROR) {
-        const struct nlmsgerr* e = NLMSG_DATA(h);
-        return e->error < 0 ? -e->error : EIO;
-      }
-      if (h->nlmsg_type != SOCK_DIAG_BY_FAMILY) continue;
-      m = NLMSG_DATA(h);
-      if (ntohs(m->id.idiag_sport) != port) continue;
-      memset(&addr, 0, sizeof(addr));
-      addr.family = m->idiag_family == AF_INET ? 4 : 6;
-      memcpy(addr.bytes, m->id.idiag_src, addr.family == 4 ? 4 : 16);
-      add_candidate(out, proto, &addr, m->idiag_state, m->idiag_uid, m->idiag_inode, filters,
-                    nfilter);
+    for (;;) {
+      bw_net_sock s;
+      int e = 0;
+      bw_diag_item item = bw_diag_next(&p, out->buf + n, &s, &e);
+      if (item == BW_DIAG_END) break;
+      if (item == BW_DIAG_DONE) return 0;
+      if (item == BW_DIAG_ERROR) return e;
+      if (item == BW_DIAG_SOCK && s.port == port) add_candidate(out, proto, &s, filters, nfilter);
     }
   }
 }
@@ -163,13 +156,17 @@ static bool diag_family_works(int nl, int family) {
   if (send(nl, &req, sizeof(req), 0) < 0) return false;
   for (;;) {
     ssize_t n = recv(nl, buf, sizeof(buf), 0);
-    struct nlmsghdr* h = (struct nlmsghdr*)buf;
+    const char* p = buf;
+    bw_diag_item item;
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) return false;
-    for (; NLMSG_OK(h, (size_t)n); h = NLMSG_NEXT(h, n)) {
-      if (h->nlmsg_type == NLMSG_DONE) return true;
-      if (h->nlmsg_type == NLMSG_ERROR) return false;
-    }
+    do {
+      bw_net_sock s;
+      int e = 0;
+      item = bw_diag_next(&p, buf + n, &s, &e);
+      if (item == BW_DIAG_DONE) return true;
+      if (item == BW_DIAG_ERROR) return false;
+    } while (item != BW_DIAG_END);
   }
 }
 
@@ -195,7 +192,6 @@ int bw__listener_check(void* check, const bw_addr* addr, int port) {
     struct inet_diag_req_v2 r;
   } req;
   char buf[1024];
-  const struct nlmsghdr* h = (const struct nlmsghdr*)buf;
   ssize_t n;
   if (c == NULL || !c->family_ok[addr->family == 4 ? 0 : 1]) return -1;
   memset(&req, 0, sizeof(req));
@@ -213,11 +209,8 @@ int bw__listener_check(void* check, const bw_addr* addr, int port) {
   if (send(c->fd, &req, sizeof(req), 0) < 0) return -1;
   do n = recv(c->fd, buf, sizeof(buf), 0);
   while (n < 0 && errno == EINTR);
-  if (n < (ssize_t)sizeof(*h) || !NLMSG_OK(h, (size_t)n)) return -1;
-  if (h->nlmsg_type == SOCK_DIAG_BY_FAMILY) return 1;
-  if (h->nlmsg_type == NLMSG_ERROR && ((const struct nlmsgerr*)NLMSG_DATA(h))->error == -ENOENT)
-    return 0;
-  return -1;
+  if (n <= 0) return -1;
+  return bw_diag_lookup_answer(buf, (size_t)n);
 }
 
 void bw__listener_check_close(void* check) {
@@ -227,33 +220,12 @@ void bw__listener_check_close(void* check) {
   free(c);
 }
 
-/* "0100007F:0CEA": each 32-bit word of the address is printed as the
- * kernel holds it in memory, so copying the parsed words back in native
- * byte order restores network order. */
-static bool parse_local(const char* tok, int family, bw_addr* addr, int* port) {
-  size_t words = family == 4 ? 1 : 4, i;
-  char word[9];
-  const char* colon = strchr(tok, ':');
-  if (colon == NULL || (size_t)(colon - tok) != words * 8) return false;
-  memset(addr, 0, sizeof(*addr));
-  addr->family = family;
-  for (i = 0; i < words; i++) {
-    uint32_t v;
-    memcpy(word, tok + i * 8, 8);
-    word[8] = '\0';
-    v = (uint32_t)strtoul(word, NULL, 16);
-    memcpy(addr->bytes + i * 4, &v, 4);
-  }
-  *port = (int)strtol(colon + 1, NULL, 16);
-  return true;
-}
-
 /* The fallback where sock_diag is missing (kernels without inet_diag):
  * one /proc/net table. Slower, since reading it walks every hash bucket of
  * the connection table. A missing table (no IPv6) has nothing to add. */
 static bool scan_proc(const char* path, int family, bw_proto proto, int port,
                       const bw_addr* filters, size_t nfilter, candidates* out, bw_error* err) {
-  char *text, *line, *save = NULL;
+  char *text, *line, *end;
   size_t len;
   if (!bw_read_file_alloc(path, &text, &len, err)) {
     if (err->kind == BW_ERR_POSIX && err->num == ENOENT) {
@@ -262,18 +234,13 @@ static bool scan_proc(const char* path, int family, bw_proto proto, int port,
     }
     return false;
   }
-  line = strtok_r(text, "\n", &save); /* the header */
-  while ((line = strtok_r(NULL, "\n", &save)) != NULL) {
-    char local[80];
-    unsigned uid, state;
-    unsigned long long inode;
-    int lport;
-    bw_addr addr;
-    /* sl local rem st tx:rx tr:when retrnsmt uid timeout inode */
-    if (sscanf(line, " %*s %79s %*s %x %*s %*s %*s %u %*s %llu", local, &state, &uid, &inode) != 4)
-      continue;
-    if (!parse_local(local, family, &addr, &lport) || lport != port) continue;
-    add_candidate(out, proto, &addr, state, uid, inode, filters, nfilter);
+  /* The header line does not parse as a socket. */
+  for (line = text; line < text + len; line = end + 1) {
+    bw_net_sock s;
+    end = memchr(line, '\n', (size_t)(text + len - line));
+    if (end == NULL) end = text + len;
+    if (bw_procnet_parse_line(line, (size_t)(end - line), family, &s) && s.port == port)
+      add_candidate(out, proto, &s, filters, nfilter);
   }
   free(text);
   return true;
@@ -342,7 +309,7 @@ static bool uid_matches(const candidates* cs, int best, unsigned uid) {
 /* Appends the children of pid (of every thread when all_threads, else of
  * its main thread) listed in /proc/<pid>/task/<tid>/children. */
 static void add_children(long pid, bool all_threads, long* out, size_t* n) {
-  char path[64], buf[4096];
+  char path[64], *buf;
   size_t len;
   bw_error ignored;
   DIR* dir = NULL;
@@ -353,19 +320,19 @@ static void add_children(long pid, bool all_threads, long* out, size_t* n) {
     if ((dir = opendir(path)) == NULL) return;
   }
   for (;;) {
-    char *p, *end;
     if (dir != NULL) {
       if ((de = readdir(dir)) == NULL) break;
       if (de->d_name[0] < '1' || de->d_name[0] > '9') continue;
       tid = strtol(de->d_name, NULL, 10);
     }
     snprintf(path, sizeof(path), "/proc/%ld/task/%ld/children", pid, tid);
-    if (bw_read_file(path, buf, sizeof(buf), &len, &ignored)) {
-      for (p = buf; *n < MAX_FAMILY; p = end) {
-        long child = strtol(p, &end, 10);
-        if (end == p) break;
-        out[(*n)++] = child;
-      }
+    /* Read whole: a cut list would end in a partial PID. */
+    if (bw_read_file_alloc(path, &buf, &len, &ignored)) {
+      const char* p = buf;
+      int64_t child;
+      while (*n < MAX_FAMILY && bw_procfs_next_pid(&p, buf + len, &child))
+        out[(*n)++] = (long)child;
+      free(buf);
     }
     if (dir == NULL) break;
   }

@@ -15,6 +15,21 @@
  * complete stat line. */
 bool bw_procfs_parse_stat(const char* text, size_t len, bw_proc_info* out);
 
+/* The figures of a stat line that resource usage needs (usage_linux.c):
+ * fields 14 utime and 15 stime (clock ticks), 20 num_threads, 24 rss
+ * (pages). */
+typedef struct bw_procfs_usage {
+  uint64_t utime;
+  uint64_t stime;
+  int64_t threads;
+  int64_t rss_pages;
+} bw_procfs_usage;
+
+/* bw_procfs_parse_stat, and those figures; false also when the line ends
+ * before field 24. */
+bool bw_procfs_parse_stat_usage(const char* text, size_t len, bw_proc_info* out,
+                                bw_procfs_usage* usage);
+
 /* The next PID of a /proc/<pid>/task/<tid>/children list read whole (len
  * bytes from *p up to end): only a complete token — decimal digits, ended by
  * a space, a newline or the end of the file — in 1..INT32_MAX is a PID.

@@ -25,7 +25,8 @@ static bool field_i64(const char* p, const char* end, int64_t* out) {
   return true;
 }
 
-bool bw_procfs_parse_stat(const char* text, size_t len, bw_proc_info* out) {
+/* Fields up to 22 into out; with usage, up to 24 and those figures too. */
+static bool parse_stat(const char* text, size_t len, bw_proc_info* out, bw_procfs_usage* usage) {
   const char* end = text + len;
   const char* open = memchr(text, '(', len);
   const char* close = NULL;
@@ -48,8 +49,9 @@ bool bw_procfs_parse_stat(const char* text, size_t len, bw_proc_info* out) {
   memcpy(out->name, open + 1, n);
   out->name[n] = '\0';
   /* After ") ": 3 state, 4 ppid, 5 pgrp, 6 session, ..., 22 starttime. */
+  if (usage != NULL) memset(usage, 0, sizeof(*usage));
   p = close + 1;
-  for (field = 3; field <= 22; field++) {
+  for (field = 3; field <= (usage != NULL ? 24 : 22); field++) {
     if (p >= end || *p != ' ') return false;
     p++;
     if (p >= end || *p == ' ' || *p == '\n') return false;
@@ -70,12 +72,32 @@ bool bw_procfs_parse_stat(const char* text, size_t len, bw_proc_info* out) {
         if (!field_u64(p, end, &u)) return false;
         out->start_time = (double)u;
         break;
+      case 14:
+      case 15:
+        if (usage != NULL && !field_u64(p, end, field == 14 ? &usage->utime : &usage->stime))
+          return false;
+        break;
+      case 20:
+        if (usage != NULL && !field_i64(p, end, &usage->threads)) return false;
+        break;
+      case 24:
+        if (usage != NULL && !field_i64(p, end, &usage->rss_pages)) return false;
+        break;
       default:
         break;
     }
     while (p < end && *p != ' ' && *p != '\n') p++;
   }
   return true;
+}
+
+bool bw_procfs_parse_stat(const char* text, size_t len, bw_proc_info* out) {
+  return parse_stat(text, len, out, NULL);
+}
+
+bool bw_procfs_parse_stat_usage(const char* text, size_t len, bw_proc_info* out,
+                                bw_procfs_usage* usage) {
+  return parse_stat(text, len, out, usage);
 }
 
 bool bw_procfs_next_pid(const char** p, const char* end, int64_t* pid) {

@@ -20,6 +20,7 @@ typedef struct bw_usage_member {
   double start_time; /* identity, as bw_proc_info.start_time */
   double cpu_ms;     /* user + system time of the process itself */
   double rss_bytes;  /* resident set (Windows: working set) */
+  int64_t threads;   /* Linux: its thread count (whose children lists to read) */
   char name[BW_PROC_NAME_MAX];
 } bw_usage_member;
 
@@ -42,5 +43,15 @@ bool bw_usage_tree(int64_t pid, double start_time, bw_usage* out, bw_error* err)
 /* Appends m and adds its figures to the sums; false on allocation failure. */
 bool bw_usage_push(bw_usage* u, const bw_usage_member* m);
 void bw_usage_free(bw_usage* u);
+
+/* The usage of a tree listed by bw_tree_list (root first): every member
+ * with the figures figures(m, ctx) fills in from the OS's per-process
+ * counters (left at zero when it may not look), summed. now_ms: wall-clock
+ * ms since the epoch, for age_ms (tree.h start times on macOS and Windows).
+ * ENOMEM into err on allocation failure. (macOS and Windows; Linux reads
+ * its figures while it walks the tree.) */
+typedef void (*bw_usage_figures_fn)(bw_usage_member* m, void* ctx);
+bool bw_usage_from_list(const bw_proc_list* list, double now_ms, bw_usage_figures_fn figures,
+                        void* ctx, bw_usage* out, bw_error* err);
 
 #endif

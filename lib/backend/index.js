@@ -3,7 +3,8 @@
 // probed for readiness, restarted after crashes with back-off, and stopped
 // gracefully first and by force when it must be. Its options are checked
 // up front (./options.js); its states, their transitions and the
-// serialisation of calls are the Lifecycle it extends (./lifecycle.js); its
+// serialisation of calls are the Lifecycle it extends (./lifecycle.js, whose
+// Calls, ./calls.js, serialise start/restart/stop); its
 // firewall questions are about its own program and port (./firewall.js).
 
 const firewall = require('./firewall');

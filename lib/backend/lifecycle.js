@@ -1,27 +1,29 @@
 'use strict';
 // The Backend's state machine: its states and every legal step between
 // them (TRANSITIONS, checked by _setState: an illegal step is a bug and
-// throws), the serialisation of start/restart/stop (concurrent calls never
+// throws), what a start and a stop do, what follows a backend's exit (a
+// clean stop, a restart with back-off, crashed), the host-exit hook, and the
+// events. The serialisation of start/restart/stop (concurrent calls never
 // spawn twice and never leave two backends; stop() wins over a start or
-// restart in progress), what follows a backend's exit (a clean stop, a
-// restart with back-off, crashed), the host-exit hook, and the events.
-// One spawned backend is a Run (./run.js); readiness (./readiness.js) and
-// the restart policy (./restart-policy.js) are their own modules. The
-// public class, Backend (./index.js), extends this one and adds status(),
-// which every state change emits.
+// restart in progress) is its Calls (./calls.js). One spawned backend is a
+// Run (./run.js); readiness (./readiness.js) and the restart policy
+// (./restart-policy.js) are their own modules. The public class, Backend
+// (./index.js), extends this one and adds status(), which every state
+// change emits.
 //
 // States: idle → starting → running → stopping → stopped, and crashed when
 // automatic restarts gave up.
 
 const EventEmitter = require('events');
 
-const { onAbort, abortable, delay } = require('../abort');
+const { abortable, delay } = require('../abort');
 const { abortError, codedError, plainError } = require('../errors');
 const { validateOptions, validateKeys, validateAbortSignal } = require('../validate');
 const { recoverPidFile } = require('./pid-file');
 const { waitReady } = require('./readiness');
 const { RestartPolicy } = require('./restart-policy');
 const { Run, choosePort } = require('./run');
+const { Calls } = require('./calls');
 const { Observer } = require('./observe');
 
 // Every legal state change; _setState throws on any other (a bug).
@@ -56,10 +58,7 @@ class Lifecycle extends EventEmitter {
     this._log = this._o.logger;
     this._state = 'idle';
     this._run = null; // the current Run, see _spawn
-    this._startTask = null; // a start (or automatic restart) in progress
-    this._stopTask = null; // a stop in progress
-    this._restartTask = null; // a requested restart in progress
-    this._epoch = 0; // bumped by stop(): starts queued before it give up
+    this._calls = new Calls(this); // the start, stop and restart in progress (./calls.js)
     this._policy = new RestartPolicy(this._o.restart);
     this._lastPort = 0;
     this._startedAt = null;
@@ -83,43 +82,25 @@ class Lifecycle extends EventEmitter {
     }
     if (this._disposed) return Promise.reject(this._disposedError());
     if (signal && signal.aborted) return Promise.reject(abortError(signal.reason));
-    return this._ensureStarted(signal);
+    return this._calls.ensureStarted(signal);
   }
 
   stop() {
-    this._epoch++;
-    return this._stopInternal('stop');
+    this._calls.epoch++;
+    return this._calls.stop('stop');
   }
 
   restart() {
     if (this._disposed) return Promise.reject(this._disposedError());
-    if (this._restartTask) return this._restartTask;
-    // A start in progress already brings up a fresh backend: join it.
-    if (this._startTask && !this._stopTask && !this._startTask.controller.signal.aborted) {
-      return this._startTask.promise.then((info) => ({ success: true, url: info.url }));
-    }
-    const epoch = this._epoch;
-    const task = (async () => {
-      if (this._run || this._stopTask) {
-        this.emit('restarting', { reason: 'requested', attempt: 0, delayMs: 0, lastExit: this._lastExit });
-        await this._stopInternal('restart');
-      }
-      if (epoch !== this._epoch) throw this._stoppedError('restart');
-      const info = await this._ensureStarted();
-      return { success: true, url: info.url };
-    })().finally(() => {
-      if (this._restartTask === task) this._restartTask = null;
-    });
-    this._restartTask = task;
-    return task;
+    return this._calls.restart();
   }
 
   // Synchronous force-kill of the whole tree, for process.on('exit') and
   // Electron's will-quit, where nothing asynchronous runs any more.
   stopSync() {
-    this._epoch++;
-    const task = this._startTask;
-    if (task) this._abortTask(task, 'stopSync()');
+    this._calls.epoch++;
+    const task = this._calls.startTask;
+    if (task) this._calls.abortStart(task, 'stopSync()');
     const run = this._run;
     if (run) {
       run.killSync();
@@ -134,58 +115,8 @@ class Lifecycle extends EventEmitter {
 
   // --- starting ----------------------------------------------------------------
 
-  _ensureStarted(signal) {
-    if (this._stopTask) {
-      // Start after the stop in progress, unless another stop() comes first.
-      const epoch = this._epoch;
-      return this._stopTask.then(() => this._startAfter(epoch, signal));
-    }
-    if (this._state === 'running' && this._run) return Promise.resolve(this._info(this._run));
-    if (this._startTask) {
-      if (!this._startTask.controller.signal.aborted) return this._withSignal(this._startTask.promise, signal);
-      // Someone's signal aborted that start: start afresh once it has cleaned up.
-      const epoch = this._epoch;
-      return this._startTask.promise.catch(() => {}).then(() => this._startAfter(epoch, signal));
-    }
-    this._policy.reset();
-    return this._withSignal(this._beginStart({ attempt: 0, delayMs: 0 }).promise, signal);
-  }
-
-  _startAfter(epoch, signal) {
-    if (epoch !== this._epoch) throw this._stoppedError('start');
-    if (signal && signal.aborted) throw abortError(signal.reason);
-    if (this._disposed) throw this._disposedError();
-    return this._ensureStarted(signal);
-  }
-
-  // A caller's AbortSignal aborts the start it is waiting for.
-  _withSignal(promise, signal) {
-    if (!signal) return promise;
-    const task = this._startTask;
-    const off = onAbort(signal, () => {
-      if (task && this._startTask === task) this._abortTask(task, signal.reason, false);
-    });
-    return promise.then((v) => { off(); return v; }, (e) => { off(); throw e; });
-  }
-
-  _abortTask(task, reason, byStop = true) {
-    if (task.controller.signal.aborted) return;
-    task.byStop = byStop;
-    task.controller.abort(byStop ? this._stoppedError('start', reason) : abortError(reason));
-  }
-
-  _beginStart({ attempt, delayMs }) {
-    const task = { controller: new AbortController(), promise: null, run: null, byStop: false, attempt };
-    this._startTask = task;
-    this._setState('starting');
-    task.promise = this._runStart(task, delayMs).finally(() => {
-      if (this._startTask === task) this._startTask = null;
-    });
-    // Automatic restarts have no caller; their failures are handled in _runStart.
-    if (attempt > 0) task.promise.catch(() => {});
-    return task;
-  }
-
+  // A start's steps, serialised by Calls.beginStart (./calls.js): what is
+  // left of an earlier run, the pid file, the port, the spawn, readiness.
   async _runStart(task, delayMs) {
     const { signal } = task.controller;
     const o = this._o;
@@ -204,8 +135,12 @@ class Lifecycle extends EventEmitter {
         await abortable(recoverPidFile(o.pidFile, { graceMs: o.stopTimeoutMs, log: this._log, name: o.name }), signal);
       }
       await abortable(this._observer.open(), signal);
-      const port = o.port === false ? null : this._observer.selfPort() ? 0 : await abortable(choosePort(o, this._lastPort), signal);
-      if (signal.aborted) throw signal.reason;
+      // A chosen port is held in-process until the Run releases it (./run.js).
+      const port = o.port === false ? null : this._observer.selfPort() ? 0 : await choosePort(o, this._lastPort, signal);
+      if (signal.aborted) {
+        if (port) port.release();
+        throw signal.reason;
+      }
       run = this._spawn(port);
       task.run = run;
       await abortable(run.spawned, signal);
@@ -222,7 +157,7 @@ class Lifecycle extends EventEmitter {
       // This start is over before anyone hears of it: a restart() or stop()
       // from a 'status' or 'ready' listener acts on the running backend
       // instead of joining (or aborting) a finished start.
-      if (this._startTask === task) this._startTask = null;
+      if (this._calls.startTask === task) this._calls.startTask = null;
       this._setState('running');
       const info = this._info(run);
       this._log.info(`[backend-warden] ${o.name}: ready at ${run.url || '(no port)'} (pid ${run.pid})`);
@@ -244,7 +179,7 @@ class Lifecycle extends EventEmitter {
       if (task.attempt > 0 && !signal.aborted) {
         this._background(err);
         this._afterCrash(run && run.exitInfo ? run.exitInfo : null);
-      } else if (this._startTask === task || this._startTask === null) {
+      } else if (this._calls.startTask === task || this._calls.startTask === null) {
         this._log.error(`[backend-warden] ${o.name}: start failed: ${err.message}`);
         this._setState('stopped');
         this.emit('stopped', { reason: signal.aborted ? 'aborted' : 'start-failed', success: true, forced: false });
@@ -266,7 +201,7 @@ class Lifecycle extends EventEmitter {
     run.on('error', (err) => this._background(err));
     run.once('exit', (exit) => this._onExit(run, exit));
     this._run = run;
-    if (port !== null) this._lastPort = port;
+    if (run.port !== null) this._lastPort = run.port;
     this._addExitHook();
     return run;
   }
@@ -311,7 +246,7 @@ class Lifecycle extends EventEmitter {
       return;
     }
     this._log.warn(`[backend-warden] ${this._o.name}: restarting in ${delayMs} ms (restart ${restarts})`);
-    this._beginStart({ attempt: restarts, delayMs });
+    this._calls.beginStart({ attempt: restarts, delayMs });
     this.emit('restarting', { reason: (exit && exit.reason) || 'crash', attempt: restarts, delayMs, lastExit: exit });
   }
 
@@ -338,29 +273,13 @@ class Lifecycle extends EventEmitter {
 
   // --- stopping ------------------------------------------------------------------
 
-  _stopInternal(reason) {
-    if (this._stopTask) return this._stopTask;
-    const task = this._startTask;
-    const run = this._run;
-    if (!task && !run) {
-      this._removeExitHook();
-      if (this._state === 'crashed' && reason === 'stop') {
-        this._setState('stopped');
-      }
-      return Promise.resolve({ success: true, forced: false });
-    }
-    const p = this._runStop(task, reason).finally(() => {
-      if (this._stopTask === p) this._stopTask = null;
-    });
-    this._stopTask = p;
-    return p;
-  }
-
+  // A stop's steps, serialised by Calls.stop: the start in progress is
+  // aborted, the tree terminated (shutdown request first when it was ready).
   async _runStop(task, reason) {
-    const epoch = this._epoch;
+    const epoch = this._calls.epoch;
     this._setState('stopping');
     if (task) {
-      this._abortTask(task, `${reason}()`);
+      this._calls.abortStart(task, `${reason}()`);
       await task.promise.catch(() => {});
     }
     const run = this._run || (task && task.run);
@@ -371,7 +290,7 @@ class Lifecycle extends EventEmitter {
     }
     this._startedAt = null;
     // The restart goes on to start, unless a stop() came in meanwhile.
-    if (reason === 'restart' && epoch === this._epoch) return result;
+    if (reason === 'restart' && epoch === this._calls.epoch) return result;
     this._setState('stopped');
     this._removeExitHook();
     await this._observer.close();
@@ -382,7 +301,7 @@ class Lifecycle extends EventEmitter {
   _clearRun(run) {
     if (this._run !== run) return;
     this._run = null;
-    if (!this._startTask) this._removeExitHook();
+    if (!this._calls.startTask) this._removeExitHook();
   }
 
   // --- host exit -----------------------------------------------------------------
@@ -409,12 +328,6 @@ class Lifecycle extends EventEmitter {
     this._state = state;
     if (state !== 'running') this._observer.halt(this._run); // no probes while stopping or restarting
     this.emit('status', this.status()); // Backend's status()
-  }
-
-  _stoppedError(what, reason) {
-    const err = abortError(reason);
-    err.message = `${what}() was aborted by ${typeof reason === 'string' ? reason : 'stop()'}`;
-    return err;
   }
 
   _disposedError() {

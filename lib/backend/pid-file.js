@@ -64,7 +64,11 @@ async function checkHost(file, record, name, log) {
   const msg = `backend "${name}" belongs to another live app instance (host pid ${host}, ${info.name}; pid file ${file}): ` +
     'its backend was left alone. Use app.requestSingleInstanceLock() so that a second instance quits';
   log.warn(`[backend-warden] ${name}: ${msg}`);
-  throw codedError(Error, 'ERR_BACKEND_OWNED', msg);
+  const err = codedError(Error, 'ERR_BACKEND_OWNED', msg);
+  err.hostPid = host;
+  err.pid = Number.isInteger(record.pid) ? record.pid : null;
+  err.pidFile = file;
+  throw err;
 }
 
 let hostStart = null;

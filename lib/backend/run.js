@@ -12,9 +12,10 @@ const EventEmitter = require('events');
 const { withTimeout } = require('../abort');
 const { codedError } = require('../errors');
 const { LineSplitter } = require('../lines');
-const { findFreePort, portOwner } = require('../ports');
+const { holdFreePort, portOwner } = require('../ports');
 const { spawnTree, bootId } = require('../tree');
 const { request, urlOf } = require('./http');
+const { describeHolder } = require('./listener');
 const { writePidFile, removePidFile, removePidFileSync } = require('./pid-file');
 
 const TAIL_LINES = 20;
@@ -30,31 +31,44 @@ function setEnv(env, key, value) {
   else env[key] = value;
 }
 
-// The port for a new Run: the preferred one (or the last one used) if it is
-// free, else one in range or one the OS assigns — saying who holds the
-// preferred one.
-async function choosePort(o, lastPort) {
+// The port for a new Run, held in-process (lib/ports.js) until the Run
+// releases it (its readiness settled, or it exited): { port, release }. The
+// preferred one (or the last one used) if it is free, else one in range or
+// one the OS assigns — saying who holds the preferred one. A start aborted
+// meanwhile (signal) releases it and rejects.
+async function choosePort(o, lastPort, signal) {
   const { host, port: spec, name } = o;
   const preferred = spec.preferred || lastPort;
   const query = { host };
   if (preferred) query.port = preferred;
   if (spec.range) query.range = spec.range;
-  const port = await findFreePort(query);
+  const hold = await holdFreePort(query);
+  const { port } = hold;
   if (preferred && port !== preferred) {
-    const owner = await portOwner(preferred, { host, protocol: 'tcp' }).catch(() => null);
-    let who = 'another process';
-    if (owner && owner.pid) who = `${owner.name || 'a process'} (pid ${owner.pid})`;
-    else if (owner) who = 'a process the system does not name (another user\'s, or hidden by the OS)';
+    let who;
+    if (hold.preferredReserved) who = 'another Backend of this process, which is starting on it';
+    else who = describeHolder(await portOwner(preferred, { host, protocol: 'tcp' }).catch(() => null));
     o.logger.warn(`[backend-warden] ${name}: port ${preferred} is held by ${who}; using port ${port} instead`);
   }
-  return port;
+  if (signal && signal.aborted) {
+    hold.release();
+    throw signal.reason;
+  }
+  return hold;
 }
 
 class Run extends EventEmitter {
-  // o: the Backend's normalised options; port: the chosen port or null.
+  // o: the Backend's normalised options; port: the chosen port, as
+  // choosePort's hold ({ port, release }: the Run releases it) or a number,
+  // or null.
   constructor(o, port) {
     super();
     this._o = o;
+    this._releasePort = null;
+    if (port !== null && typeof port === 'object') {
+      this._releasePort = port.release;
+      port = port.port;
+    }
     this._log = o.logger;
     this.port = port;
     this.url = port === null ? null : urlOf(o.host, port);
@@ -86,6 +100,7 @@ class Run extends EventEmitter {
       return s;
     }, (err) => {
       this.spawnFailed = true;
+      this.releasePort();
       throw err;
     });
     this.spawned.catch(() => {});
@@ -106,6 +121,7 @@ class Run extends EventEmitter {
     proc.on('error', (err) => this._log.warn(`[backend-warden] ${o.name}: ${err.message}`));
     proc.once('exit', (code, signal) => this._onExit(code, signal));
     proc.once('close', () => {
+      this.releasePort();
       this.closed = true;
       this._resolveClosed();
     });
@@ -118,7 +134,16 @@ class Run extends EventEmitter {
     return stdout ? stdout.tail() : [];
   }
 
+  // Ends the in-process hold on the port (choosePort), once: the backend
+  // listens by now, or failed.
+  releasePort() {
+    const release = this._releasePort;
+    this._releasePort = null;
+    if (release) release();
+  }
+
   _onExit(code, signal) {
+    this.releasePort();
     const now = Date.now();
     this.exitInfo = {
       pid: this.pid === undefined ? null : this.pid,

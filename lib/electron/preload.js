@@ -1,140 +1,21 @@
 'use strict';
-// The preload side of the Electron integration: exposes window.<key> with
-// start, restart, stop, status, checkFirewall, getFirewallRule,
-// getFirewallCommand and onStatus, talking to the handlers of lib/ipc.js.
+// backend-warden/preload: exposeBackend and createBackendApi, for a preload
+// of the app's own (bundled for sandbox: true, or with sandbox: false); they
+// expose window.<key> with start, restart, stop, status, checkFirewall,
+// getFirewallRule, getFirewallCommand and onStatus, talking to the handlers
+// of lib/electron/ipc.js.
 //
-// This file requires nothing — no native code, no Node built-ins, no other
-// file of this package — so that it works in a sandboxed preload, bundled or
-// copied as is. Keep it that way.
-//
-// Replies from lib/ipc.js are { ok: true, value } or { ok: false, error:
-// { code, message } }; failures reject with that plain { code, message }
-// object, because contextBridge keeps only the message of an Error.
+// The bridge itself lives in ./sandboxed-preload.js, the package's
+// ready-made preload, because a sandboxed preload must be one file that
+// requires only 'electron'. Loaded with LIBRARY set, that file exposes
+// nothing by itself and requires nothing; this one requires no Node
+// built-in, so that a bundler takes both for a sandboxed preload.
 
-// --- bridge: lib/electron/sandboxed-preload.js holds a verbatim copy (checked by test/sandboxed-preload.test.js) ---
-const PREFIX = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
-const KEY = /^[A-Za-z_$][A-Za-z0-9_$]{0,63}$/;
+const LIBRARY = Symbol.for('backend-warden.preload.library');
 
-function argError(message) {
-  const err = new TypeError(message);
-  err.code = 'ERR_INVALID_ARG_TYPE';
-  return err;
+globalThis[LIBRARY] = true;
+try {
+  module.exports = require('./sandboxed-preload.js');
+} finally {
+  delete globalThis[LIBRARY];
 }
-
-function argValueError(message) {
-  const err = new TypeError(message);
-  err.code = 'ERR_INVALID_ARG_VALUE';
-  return err;
-}
-
-function checkOptions(options, allowed) {
-  if (options === undefined) return {};
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw argError('The "options" argument must be of type object.');
-  }
-  for (const key of Object.keys(options)) {
-    if (!allowed.includes(key)) throw argValueError(`The property 'options.${key}' is not a known option.`);
-  }
-  return options;
-}
-
-function checkPrefix(prefix) {
-  if (typeof prefix !== 'string') throw argError('The "options.prefix" property must be of type string.');
-  if (!PREFIX.test(prefix)) {
-    throw argValueError(`The property 'options.prefix' must be a letter followed by up to 63 letters, digits, _ . or -. Received '${prefix}'`);
-  }
-  return prefix;
-}
-
-function checkIpcRenderer(ipcRenderer) {
-  if (ipcRenderer === null || typeof ipcRenderer !== 'object' || typeof ipcRenderer.invoke !== 'function' ||
-      typeof ipcRenderer.on !== 'function' || typeof ipcRenderer.removeListener !== 'function') {
-    throw argError('The "ipcRenderer" argument must be Electron\'s ipcRenderer (invoke, on, removeListener).');
-  }
-}
-
-function ipcFailure(channel, err) {
-  const message = err && typeof err.message === 'string' ? err.message : String(err);
-  return { code: 'ERR_BACKEND_WARDEN_IPC', message: `${channel}: ${message}` };
-}
-
-// The object exposeBackend puts on window.<key>; also for apps that expose it
-// inside an object of their own: exposeInMainWorld('electron', { backend:
-// createBackendApi(ipcRenderer) }).
-function createBackendApi(ipcRenderer, options) {
-  checkIpcRenderer(ipcRenderer);
-  const opts = checkOptions(options, ['prefix']);
-  const prefix = checkPrefix(opts.prefix === undefined ? 'backend' : opts.prefix);
-
-  function call(method, arg) {
-    const channel = `${prefix}:${method}`;
-    const sent = arg === undefined ? ipcRenderer.invoke(channel) : ipcRenderer.invoke(channel, arg);
-    return Promise.resolve(sent).then((reply) => {
-      if (reply && reply.ok === true) return reply.value;
-      if (reply && reply.ok === false && reply.error) {
-        // eslint-disable-next-line prefer-promise-reject-errors
-        throw { code: String(reply.error.code), message: String(reply.error.message) };
-      }
-      throw { code: 'ERR_BACKEND_WARDEN_IPC', message: `${channel}: unexpected reply (is registerIpcHandlers running in the main process?)` };
-    }, (err) => {
-      throw ipcFailure(channel, err);
-    });
-  }
-
-  const statusChannel = `${prefix}:status-changed`;
-  // Apps that move from their own handlers answered a failed restart or stop
-  // with { success: false } and their renderers check `success` without a
-  // catch: those two resolve that shape instead of rejecting.
-  const settle = (promise) => promise.catch((error) => ({ success: false, error }));
-
-  return Object.freeze({
-    // Methods take no arguments from the page beyond the documented ones.
-    start: () => call('start'),
-    restart: () => settle(call('restart')),
-    stop: () => settle(call('stop')),
-    status: () => call('status'),
-    checkFirewall: () => call('checkFirewall'),
-    getFirewallRule: (options) => call('getFirewallRule', options),
-    getFirewallCommand: (options) => call('getFirewallCommand', options),
-    // cb(status) on every change, and once soon after subscribing with the
-    // current status (which also registers this window for pushes). The
-    // IpcRendererEvent never reaches the page. Returns unsubscribe().
-    onStatus(cb) {
-      if (typeof cb !== 'function') throw argError('The "callback" argument must be of type function.');
-      let active = true;
-      let pushed = false;
-      const listener = (_event, status) => {
-        pushed = true;
-        cb(status);
-      };
-      ipcRenderer.on(statusChannel, listener);
-      call('status').then((status) => {
-        if (active && !pushed) cb(status);
-      }, () => {});
-      return function unsubscribe() {
-        if (!active) return;
-        active = false;
-        ipcRenderer.removeListener(statusChannel, listener);
-      };
-    },
-  });
-}
-
-// exposeBackend(contextBridge, ipcRenderer, { key = 'backend', prefix = 'backend' })
-// → the exposed API object.
-function exposeBackend(contextBridge, ipcRenderer, options) {
-  if (contextBridge === null || typeof contextBridge !== 'object' || typeof contextBridge.exposeInMainWorld !== 'function') {
-    throw argError('The "contextBridge" argument must be Electron\'s contextBridge (exposeInMainWorld).');
-  }
-  const opts = checkOptions(options, ['key', 'prefix']);
-  const key = opts.key === undefined ? 'backend' : opts.key;
-  if (typeof key !== 'string') throw argError('The "options.key" property must be of type string.');
-  if (!KEY.test(key)) throw argValueError(`The property 'options.key' must be a JavaScript identifier. Received '${key}'`);
-  const api = createBackendApi(ipcRenderer, opts.prefix === undefined ? undefined : { prefix: opts.prefix });
-  contextBridge.exposeInMainWorld(key, api);
-  return api;
-}
-
-// --- end of bridge ---
-
-module.exports = { exposeBackend, createBackendApi };

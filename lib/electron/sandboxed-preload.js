@@ -4,10 +4,17 @@
 // it; put it in webPreferences.preload, or let registerPreload(session)
 // register it for every window of a session (next to an app's own preload).
 //
-// A sandboxed preload may require only a few modules ('electron' among
-// them), not files of a package: this file requires only 'electron' and
-// holds its own copy of the bridge of lib/electron/preload.js (between the
-// markers below, compared verbatim by a test). Edit the bridge there and copy it.
+// It is also the one home of the preload bridge, exposeBackend and
+// createBackendApi, which backend-warden/preload (./preload.js) exports for
+// an app's own preload: a sandboxed preload may require only a few modules
+// ('electron' among them), not files of a package, so the bridge must live
+// in this file, and this file requires nothing but 'electron', and that only
+// when it exposes. Loaded by ./preload.js (which sets LIBRARY while it
+// loads), it exposes nothing by itself.
+//
+// Replies from lib/electron/ipc.js are { ok: true, value } or { ok: false,
+// error: { code, message } }; failures reject with that plain { code,
+// message } object, because contextBridge keeps only the message of an Error.
 //
 // What it exposes, in this order of precedence:
 //  1. one window.<key> per --backend-warden-expose=<key>:<prefix> in
@@ -16,9 +23,8 @@
 //     session (answered once, synchronously, by registerIpcHandlers' listener);
 //  3. window.backend for the channels of prefix 'backend'.
 
-const { contextBridge, ipcRenderer } = require('electron');
+// --- the bridge -------------------------------------------------------------
 
-// --- bridge: lib/electron/sandboxed-preload.js holds a verbatim copy (checked by test/sandboxed-preload.test.js) ---
 const PREFIX = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
 const KEY = /^[A-Za-z_$][A-Za-z0-9_$]{0,63}$/;
 
@@ -142,9 +148,11 @@ function exposeBackend(contextBridge, ipcRenderer, options) {
   return api;
 }
 
-// --- end of bridge ---
+// --- the preload ------------------------------------------------------------
 
 const OPTIONS_CHANNEL = 'backend-warden:preload-options';
+// Set by ./preload.js while it loads this file for the bridge alone.
+const LIBRARY = Symbol.for('backend-warden.preload.library');
 const EXPOSE_ARG = '--backend-warden-expose=';
 
 function fromArgv(argv) {
@@ -157,7 +165,7 @@ function fromArgv(argv) {
   return out;
 }
 
-function fromMainProcess() {
+function fromMainProcess(ipcRenderer) {
   if (typeof ipcRenderer.sendSync !== 'function') return [];
   let reply;
   try {
@@ -169,9 +177,10 @@ function fromMainProcess() {
 }
 
 function exposeAll() {
+  const { contextBridge, ipcRenderer } = require('electron');
   const argv = typeof process === 'object' && process ? process.argv : undefined;
   let list = fromArgv(argv);
-  if (list.length === 0) list = fromMainProcess();
+  if (list.length === 0) list = fromMainProcess(ipcRenderer);
   if (list.length === 0) list = [{ key: 'backend', prefix: 'backend' }];
   for (const { key, prefix } of list) {
     try {
@@ -184,4 +193,5 @@ function exposeAll() {
   }
 }
 
-exposeAll();
+if (typeof module === 'object' && module) module.exports = { exposeBackend, createBackendApi };
+if (!globalThis[LIBRARY]) exposeAll();

@@ -134,9 +134,33 @@ class SupervisedProcess extends SupervisedBase {
     } catch {
       return EMPTY_RESULT;
     }
-    if (!this._closed) /** @type {import('stream').Writable} */ (this._child.stdio[3]).write(`stop ${signum} ${graceMs}\n`);
+    // After its 'exit' report the supervisor is already tearing down what
+    // the root left and reads no more lines.
+    if (!this._closed && !this._exitEmitted) this._send(`stop ${signum} ${graceMs}\n`);
     await this.exited;
     return this._closeResult;
+  }
+
+  // One control line, written to the descriptor rather than through the
+  // socket stream: a write that meets a supervisor which has just exited
+  // fails with EPIPE, and a stream destroys itself on a write error, which
+  // drops its "closed" report still unread in the receive buffer (the
+  // result then read forced: true with nothing killed). A direct write
+  // fails alone and the report is read as usual.
+  _send(line) {
+    const ctl = /** @type {any} */ (this._child.stdio[3]);
+    const fd = ctl._handle ? ctl._handle.fd : -1;
+    if (typeof fd === 'number' && fd >= 0) {
+      try {
+        const n = fs.writeSync(fd, line);
+        if (n < line.length) ctl.write(line.slice(n));
+      } catch (err) {
+        // EPIPE/ECONNRESET: the supervisor is gone, its report is on the way.
+        if (/** @type {NodeJS.ErrnoException} */ (err).code === 'EAGAIN') ctl.write(line);
+      }
+      return;
+    }
+    ctl.write(line);
   }
 
   // Synchronous force-kill of the supervisor and every descendant, for

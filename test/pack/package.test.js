@@ -29,7 +29,7 @@ describe('package', function () {
 
   before(function () {
     work = fs.mkdtempSync(path.join(os.tmpdir(), 'bw-pack-'));
-    const r = spawnSync('npm', ['pack', '--json', '--pack-destination', work], { cwd: root, encoding: 'utf8' });
+    const r = spawnSync('npm', ['pack', '--json', '--pack-destination', work], { cwd: root, encoding: 'utf8', timeout: 240000 });
     assert.strictEqual(r.status, 0, r.stderr);
     const info = JSON.parse(r.stdout)[0];
     tarball = path.join(work, info.filename);
@@ -78,7 +78,7 @@ describe('package', function () {
       fs.mkdirSync(project);
       fs.writeFileSync(path.join(project, 'package.json'), '{ "name": "app", "version": "1.0.0", "private": true }\n');
       const r = spawnSync(path.join(bin, 'node'), [npmCli, 'install', '--no-audit', '--no-fund', '--foreground-scripts', tarball], {
-        cwd: project, env: env(), encoding: 'utf8',
+        cwd: project, env: env(), encoding: 'utf8', timeout: 240000,
       });
       installed = { status: r.status, output: `${r.stdout}\n${r.stderr}` };
     });
@@ -97,7 +97,7 @@ describe('package', function () {
           const { code } = await child.exited;
           console.log(JSON.stringify({ root: tree[0].pid === process.pid, code, path: w.nativeInfo().path }));
         })();`;
-      const r = spawnSync(path.join(bin, 'node'), ['-e', code], { cwd: project, env: env(), encoding: 'utf8' });
+      const r = spawnSync(path.join(bin, 'node'), ['-e', code], { cwd: project, env: env(), encoding: 'utf8', timeout: 60000 });
       assert.strictEqual(r.status, 0, r.stderr);
       const out = JSON.parse(r.stdout);
       assert.deepStrictEqual([out.root, out.code], [true, 3]);
@@ -116,7 +116,7 @@ describe('package', function () {
       const pre = path.join(pkgDir, 'prebuilds', 'linux-x64');
       fs.renameSync(pre, `${pre}.off`);
       try {
-        const r = spawnSync(path.join(bin, 'node'), ['scripts/install.js'], { cwd: pkgDir, env: env(), encoding: 'utf8' });
+        const r = spawnSync(path.join(bin, 'node'), ['scripts/install.js'], { cwd: pkgDir, env: env(), encoding: 'utf8', timeout: 60000 });
         assert.strictEqual(r.status, 1);
         const last = r.stderr.trim().split('\n').pop();
         assert.match(last, /^backend-warden: no prebuilt binary for linux-x64 and the source build failed: missing CMake .*\.$/);
@@ -159,7 +159,7 @@ describe('package', function () {
       return { ...e, PATH: bin, npm_config_update_notifier: 'false' };
     };
     const load = () => spawnSync(path.join(bin, 'node'), ['-e', `try { const w = require('backend-warden'); console.log(JSON.stringify({ path: w.nativeInfo().path })); } catch (e) { console.log(JSON.stringify({ code: e.code, message: e.message })); }`], {
-      cwd: project, env: env(), encoding: 'utf8',
+      cwd: project, env: env(), encoding: 'utf8', timeout: 60000,
     });
 
     before(function () {
@@ -167,7 +167,7 @@ describe('package', function () {
       fs.mkdirSync(project);
       fs.writeFileSync(path.join(project, 'package.json'), '{ "name": "app-noscripts", "version": "1.0.0", "private": true }\n');
       const r = spawnSync(path.join(bin, 'node'), [npmCli, 'install', '--no-audit', '--no-fund', '--ignore-scripts', tarball], {
-        cwd: project, env: env(), encoding: 'utf8',
+        cwd: project, env: env(), encoding: 'utf8', timeout: 240000,
       });
       assert.strictEqual(r.status, 0, r.stderr);
     });
@@ -214,7 +214,7 @@ describe('package', function () {
     const resources = path.join(work, 'resources');
     const packed = path.join(resources, 'app.asar', 'node_modules', 'backend-warden');
     const unpacked = path.join(resources, 'app.asar.unpacked', 'node_modules', 'backend-warden');
-    const r0 = spawnSync('tar', ['xzf', tarball, '-C', work], { encoding: 'utf8' });
+    const r0 = spawnSync('tar', ['xzf', tarball, '-C', work], { encoding: 'utf8', timeout: 60000 });
     assert.strictEqual(r0.status, 0, r0.stderr);
     fs.mkdirSync(path.dirname(packed), { recursive: true });
     fs.mkdirSync(path.dirname(unpacked), { recursive: true });
@@ -224,7 +224,7 @@ describe('package', function () {
     const code = `const w = require(${JSON.stringify(packed)});
       const child = w.spawnTree(process.execPath, ['-e', '0']);
       child.exited.then(({ code }) => console.log(JSON.stringify({ code, path: w.nativeInfo().path })));`;
-    const r = spawnSync(process.execPath, ['-e', code], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, ['-e', code], { encoding: 'utf8', timeout: 60000 });
     assert.strictEqual(r.status, 0, r.stderr);
     const out = JSON.parse(r.stdout);
     assert.strictEqual(out.code, 0);
@@ -234,7 +234,7 @@ describe('package', function () {
   it('the win32 prebuild from the tarball loads in a host named electron.exe under Wine', function () {
     const { ensureWindowsNode, runUnderWine } = require('../../scripts/test-win');
     const app = path.join(work, 'winapp');
-    const r0 = spawnSync('tar', ['xzf', tarball, '-C', work], { encoding: 'utf8' });
+    const r0 = spawnSync('tar', ['xzf', tarball, '-C', work], { encoding: 'utf8', timeout: 60000 });
     assert.strictEqual(r0.status, 0, r0.stderr);
     fs.mkdirSync(path.join(app, 'node_modules'), { recursive: true });
     fs.cpSync(path.join(work, 'package'), path.join(app, 'node_modules', 'backend-warden'), { recursive: true });

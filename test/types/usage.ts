@@ -263,7 +263,14 @@ async function errors(backend: warden.Backend<string>): Promise<void> {
       const code: number | null = err.exitCode;
       console.error(out, code, err.signal);
     } else if (warden.isBackendError(err, 'ETIMEDOUT')) {
-      console.error(err.output ?? err.message);
+      console.error(err.output ?? err.message, err.holder?.pid);
+    } else if (warden.isBackendError(err, 'EADDRINUSE')) {
+      const holder: warden.PortHolder | null | undefined = err.holder;
+      console.error(err.port, holder?.pid, holder?.name, err.syscall);
+    } else if (warden.isBackendError(err, 'ERR_BACKEND_OWNED')) {
+      const other: number = err.hostPid;
+      const file: string = err.pidFile;
+      console.error(other, file, err.pid);
     } else if (warden.isBackendError(err, 'ENOENT')) {
       const program: string = err.path;
       console.error(program, err.syscall);
