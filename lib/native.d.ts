@@ -165,6 +165,11 @@ export interface Binding {
   /** The machine's policy, off the JS thread; ENOTSUP off Windows. */
   firewallCheck(query: FirewallQuery): Promise<NativeFirewallVerdict>;
   firewallRules(filter: { name?: string; program?: string }): Promise<{ rules: NativeFirewallRule[]; skipped: number }>;
+
+  // --- usage (binding/usage/js_usage.c) ------------------------------------
+  /** The arguments of pid's command line (Windows: split by the MSVC rules), off the JS thread;
+   * null when the OS has none to tell. ESRCH, EPERM. */
+  processCommandLine(pid: number): Promise<string[] | null>;
 }
 
 /** jobUsage: what the job object itself reports. */

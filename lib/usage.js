@@ -57,12 +57,38 @@ class UsageSampler {
   // null; its CPU figure includes members that already exited. The live
   // members' sum is taken when it is larger (Wine's job accounting reports
   // no CPU time at all).
-  async sample(pid, startTime, job) {
+  // jobPids(): the PIDs in the Windows job; members the parent links miss
+  // (a grandchild whose parent exited) are sampled and added.
+  async sample(pid, startTime, job, jobPids) {
     const raw = await binding().treeUsage(pid, startTime);
+    if (jobPids) await addMembers(raw, jobPids());
     const acct = job ? job() : null;
     const jobCpu = acct ? Math.max(acct.cpuMs, raw.cpuMs) : undefined;
     return this.compute(raw, performance.now(), jobCpu);
   }
+}
+
+// The job's members that raw's tree lacks, each with its own subtree, into
+// raw (and its sums). One that vanished meanwhile is skipped.
+async function addMembers(raw, pids) {
+  const seen = new Set(raw.members.map((m) => m.pid));
+  for (const pid of pids) {
+    if (seen.has(pid)) continue;
+    let sub;
+    try {
+      sub = await binding().treeUsage(pid);
+    } catch {
+      continue;
+    }
+    for (const m of sub.members) {
+      if (seen.has(m.pid)) continue;
+      seen.add(m.pid);
+      raw.members.push(m);
+      raw.cpuMs += m.cpuMs;
+      raw.rssBytes += m.rssBytes;
+    }
+  }
+  raw.processes = raw.members.length;
 }
 
 // Samplers of treeUsage(pid) callers, by pid: "since the previous call"

@@ -81,7 +81,9 @@ describe('cli: backend-warden', function () {
     assert.strictEqual(code, 0);
     assert.strictEqual(data.owner.pid, child.pid);
     assert.strictEqual(data.owner.tree.processes, 3);
-    if (process.platform === 'linux') assert.ok(data.owner.command.includes(fixture('observe-backend.js')));
+    // Its arguments, natively on every OS (Windows: split by the MSVC rules).
+    assert.ok(Array.isArray(data.owner.command) && data.owner.command.includes(fixture('observe-backend.js')), JSON.stringify(data.owner.command));
+    assert.ok(data.owner.command.includes('--children'));
     const human = await cli(['who', String(port)]);
     assert.strictEqual(human.code, 0);
     assert.match(human.stdout, new RegExp(`pid: +${child.pid}`));
@@ -98,13 +100,14 @@ describe('cli: backend-warden', function () {
     assert.match(r.stdout, /Nothing holds port/);
   });
 
-  it('tree <pid> prints an indented tree with CPU and memory; a missing pid exits 3', async () => {
+  it(`tree <pid> prints the root's command line and an indented tree with CPU and memory; a missing pid exits 3${isWine ? ' (Wine 8 has no ProcessCommandLineInformation: the line comes from the PEB read)' : ''}`, async () => {
     const { child } = await startHolder(['--children', '2']);
     const { data } = await waitFor(async () => {
       const j = await cliJson(['tree', String(child.pid)]);
       return j.data.tree && j.data.tree.processes === 3 && j;
     }, 15000);
     assert.strictEqual(data.tree.members[0].pid, child.pid);
+    assert.deepStrictEqual(data.command, [process.execPath, fixture('observe-backend.js'), '--ready-file', data.command[3], '--children', '2']);
     for (const m of data.tree.members) {
       assert.ok(m.rssBytes > 0, JSON.stringify(m));
       assert.ok(m.cpuMs >= 0);
@@ -112,7 +115,8 @@ describe('cli: backend-warden', function () {
     const human = await cli(['tree', String(child.pid)]);
     assert.strictEqual(human.code, 0);
     const lines = human.stdout.split('\n');
-    assert.match(lines[0], /^PID +CPU +MEMORY +NAME$/);
+    assert.match(lines[0], /^command: +.*observe-backend\.js --ready-file .* --children 2$/);
+    assert.match(lines[2], /^PID +CPU +MEMORY +NAME$/);
     assert.strictEqual(lines.filter((l) => /└ node/.test(l)).length, 2, human.stdout);
     assert.match(human.stdout, /3 processes, CPU .*memory \d/);
     const gone = await cli(['tree', '4294967295']);

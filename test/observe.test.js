@@ -93,6 +93,23 @@ describe('observe: usage', function () {
     assert.ok(busy.cpuPercent > idle.cpuPercent + 5, `idle ${idle.cpuPercent}, busy ${busy.cpuPercent}`);
   });
 
+  it(`a member whose parent exited is still counted (Windows: from the job's list of processes)${isWindows ? '' : " (skipped off Windows: the supervisor adopts such orphans there, and usage follows the root's parent links)"}`, async function () {
+    if (!isWindows) this.skip();
+    const dir = tmpDir();
+    const file = path.join(dir, 'orphan');
+    const b = backend({ args: [SERVER, '--orphan', file], readiness: { tcp: true } });
+    const { pid } = await b.start();
+    const orphan = Number(await waitFor(() => fs.existsSync(file) && fs.readFileSync(file, 'utf8'), 15000));
+    // Its parent is gone: the root's tree by parent links no longer has it.
+    await waitFor(async () => !(await treeUsage(pid)).members.some((m) => m.pid === orphan), 15000);
+    const u = await b.usage();
+    const member = u.members.find((m) => m.pid === orphan);
+    assert.ok(member, JSON.stringify(u.members));
+    assert.strictEqual(u.processes, u.members.length);
+    assert.strictEqual(u.rssBytes, u.members.reduce((s, m) => s + m.rssBytes, 0));
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
   it('usage() rejects ERR_BACKEND_NOT_RUNNING when nothing runs; treeUsage rejects bad pids', async () => {
     const b = backend({ args: [SERVER] });
     await assert.rejects(b.usage(), { code: 'ERR_BACKEND_NOT_RUNNING' });

@@ -43,6 +43,12 @@ function jobUsageOf(run) {
   return run.proc && typeof run.proc.jobUsage === 'function' ? run.proc.jobUsage() : null;
 }
 
+// The PIDs in a Windows backend's job (members parent links may miss), or
+// undefined elsewhere.
+function jobPidsOf(run) {
+  return run.proc && typeof run.proc.jobPids === 'function' ? () => run.proc.jobPids() : undefined;
+}
+
 class Observer {
   // o: { name, host, logs, health, limits }; heal(run, cause); log: the
   // Backend's logger.
@@ -167,7 +173,7 @@ class Observer {
       run.limitTimer = null;
       let u = null;
       try {
-        u = await sampler.sample(run.pid, run.startTime);
+        u = await sampler.sample(run.pid, run.startTime, undefined, jobPidsOf(run));
       } catch { /* gone: the exit handler takes over */ }
       if (run.halted) return;
       if (u && u.rssBytes > l.memoryBytes) {
@@ -246,7 +252,7 @@ class Observer {
     if (!run || run.pid === undefined || run.exitInfo) {
       throw codedError(Error, 'ERR_BACKEND_NOT_RUNNING', `backend "${name}" is not running`);
     }
-    return run.usage.sample(run.pid, run.startTime, () => jobUsageOf(run));
+    return run.usage.sample(run.pid, run.startTime, () => jobUsageOf(run), jobPidsOf(run));
   }
 }
 

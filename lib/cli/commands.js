@@ -6,7 +6,7 @@
 const { killTree, listTree, processInfo } = require('../tree');
 const { isPortFree } = require('../ports');
 const { checkFirewall, firewallCommand } = require('../firewall');
-const { whoHolds, usageOf, protectedPids } = require('./facts');
+const { whoHolds, usageOf, protectedPids, commandLine } = require('./facts');
 const { bytes, duration, fields, treeTable } = require('./format');
 const { EXIT, usageError } = require('./exit');
 
@@ -55,8 +55,10 @@ async function who({ positionals }) {
 async function tree({ positionals }) {
   const pid = pidArg(positionals[0]);
   const u = await usageOf(pid);
-  if (!u) return { code: EXIT.NOT_FOUND, data: { pid, tree: null }, text: `No process ${pid} (or it may not be inspected).` };
-  return { code: EXIT.OK, data: { pid, tree: u }, text: `${treeTable(u.members)}\n\n${treeSummary(u)}` };
+  if (!u) return { code: EXIT.NOT_FOUND, data: { pid, command: null, tree: null }, text: `No process ${pid} (or it may not be inspected).` };
+  const command = await commandLine(pid);
+  const head = fields([['command', command ? command.join(' ') : '-']]);
+  return { code: EXIT.OK, data: { pid, command, tree: u }, text: `${head}\n\n${treeTable(u.members)}\n\n${treeSummary(u)}` };
 }
 
 // Whether every member is gone (a reused PID with another identity is gone).

@@ -3,24 +3,23 @@
 // data (the --json output): a port's owner with its command line and
 // tree, a tree with usage, the caller's ancestors (never to be stopped).
 
-const fs = require('fs');
+const { binding } = require('../native');
 const { processInfo } = require('../tree');
 const { portOwner } = require('../ports');
 const { treeUsage } = require('../usage');
 
 const ANCESTOR_DEPTH = 128;
 
-// The command line of pid: Linux reads /proc/<pid>/cmdline; elsewhere the
-// library has no native reader yet, so null.
-function commandLine(pid) {
-  if (process.platform !== 'linux') return null;
+// The command line of pid as its arguments, natively and off the JS thread
+// (binding/usage/cmdline_<os>.c: /proc/<pid>/cmdline, KERN_PROCARGS2,
+// ProcessCommandLineInformation), or null when it is gone, may not be read
+// or has none.
+async function commandLine(pid) {
   try {
-    const raw = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-    const argv = raw.split('\0');
-    if (argv[argv.length - 1] === '') argv.pop();
-    return argv.length ? argv : null;
-  } catch {
-    return null;
+    return await binding().processCommandLine(pid);
+  } catch (err) {
+    if (err.code === 'ESRCH' || err.code === 'EPERM' || err.code === 'EACCES') return null;
+    throw err;
   }
 }
 
@@ -40,7 +39,7 @@ async function whoHolds(port) {
   if (!owner) return { port, owner: null };
   const out = { ...owner, command: null, tree: null };
   if (owner.pid !== null) {
-    out.command = commandLine(owner.pid);
+    out.command = await commandLine(owner.pid);
     out.tree = await usageOf(owner.pid);
   }
   return { port, owner: out };

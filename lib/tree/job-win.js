@@ -256,6 +256,12 @@ class SupervisedProcess extends SupervisedBase {
     return win().jobUsage(this._handle);
   }
 
+  // The PIDs in the job now (its own list and what its messages said).
+  jobPids() {
+    if (this._closed || !this._handle) return [];
+    return win().jobPids(this._handle).filter((p) => p > 0);
+  }
+
   // Synchronous force-kill: TerminateJobObject, then a short wait for the
   // root so that a following exit really finds it gone.
   killSync() {
