@@ -389,10 +389,12 @@ describe('Backend', function () {
 
     it('rejects ETIMEDOUT with the stderr tail when the port never opens, and leaves nothing behind', async function () {
       const d = dir();
-      const b = backend(['--never-listen', `--pid-dir=${d}`], { timeoutMs: 1000 });
+      // Long enough for the backend to say something (a loaded machine: node needed over 1 s at load 33; node.exe under Wine needs seconds).
+      const timeoutMs = isWindows ? 8000 : 3000;
+      const b = backend(['--never-listen', `--pid-dir=${d}`], { timeoutMs });
       await assert.rejects(b.start(), (err) => {
         assert.strictEqual(err.code, 'ETIMEDOUT');
-        assert.match(err.message, /not ready at http:\/\/127\.0\.0\.1:\d+ within 1000 ms \(the port never accepted a connection\)/);
+        assert.match(err.message, new RegExp(`not ready at http://127\\.0\\.0\\.1:\\d+ within ${timeoutMs} ms \\(the port never accepted a connection\\)`));
         assert.match(err.message, /still loading the model/);
         return true;
       });
@@ -401,7 +403,7 @@ describe('Backend', function () {
     });
 
     it('rejects ETIMEDOUT naming the last HTTP status when the health path never answers 2xx', async function () {
-      const b = backend(['--health=503'], { readiness: { path: '/health', timeoutMs: 1500 } });
+      const b = backend(['--health=503'], { readiness: { path: '/health', timeoutMs: isWindows ? 8000 : 1500 } });
       await assert.rejects(b.start(), (err) => {
         assert.strictEqual(err.code, 'ETIMEDOUT');
         assert.match(err.message, /\/health/);

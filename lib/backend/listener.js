@@ -5,6 +5,8 @@
 // it is ready because the port is taken fails with EADDRINUSE naming the
 // holder.
 
+const net = require('net');
+
 const { codedError, uvErrno } = require('../errors');
 const { portOwner } = require('../ports');
 const { processInfo } = require('../tree');
@@ -46,6 +48,30 @@ async function inTree(run, pid) {
   return false;
 }
 
+// Whether this system names the owner of a TCP listener: asked once per
+// process (JS realm), about a listener of our own on an ephemeral port. Wine
+// answers pid 0 for every TCP listener (its only descriptor lives in
+// wineserver), and asking takes seconds there, so on such a system no owner
+// is asked for again: readiness goes by the port answering while the root
+// lives, as it did before owners were checked. Started early (choosePort),
+// so it runs while the backend spawns.
+let named = null;
+function ownerNamed() {
+  if (!named) {
+    named = new Promise((resolve) => {
+      const server = net.createServer();
+      server.unref();
+      server.once('error', () => resolve(false));
+      server.listen(0, '127.0.0.1', () => {
+        portOwner(server.address().port, { host: '127.0.0.1', protocol: 'tcp' })
+          .then((o) => Boolean(o && o.pid === process.pid), () => false)
+          .then((yes) => server.close(() => resolve(yes)));
+      });
+    });
+  }
+  return named;
+}
+
 // { ours, owner }: ours is true when the TCP listener on run.port (for
 // host) is a process of run's tree, false when it is another process (owner
 // says which), null when the OS does not name the owner (no socket found,
@@ -53,6 +79,7 @@ async function inTree(run, pid) {
 // listener): then nothing can be checked, and the caller goes by the port
 // answering and the root being alive.
 async function listenerOf(run, host) {
+  if (!(await ownerNamed())) return { ours: null, owner: null };
   const owner = await portOwner(run.port, { host, protocol: 'tcp' }).catch(() => null);
   if (!owner || !owner.pid) return { ours: null, owner };
   return { ours: await inTree(run, owner.pid), owner };
@@ -88,4 +115,4 @@ async function addressInUse(run, o, exit, how, tail) {
   return err;
 }
 
-module.exports = { listenerOf, describeHolder, addressInUse, inTree };
+module.exports = { listenerOf, describeHolder, addressInUse, inTree, ownerNamed };

@@ -15,7 +15,7 @@ const { LineSplitter } = require('../lines');
 const { holdFreePort, portOwner } = require('../ports');
 const { spawnTree, bootId } = require('../tree');
 const { request, urlOf } = require('./http');
-const { describeHolder } = require('./listener');
+const { describeHolder, ownerNamed } = require('./listener');
 const { writePidFile, removePidFile, removePidFileSync } = require('./pid-file');
 
 const TAIL_LINES = 20;
@@ -38,6 +38,7 @@ function setEnv(env, key, value) {
 // meanwhile (signal) releases it and rejects.
 async function choosePort(o, lastPort, signal) {
   const { host, port: spec, name } = o;
+  ownerNamed(); // readiness will ask; find out while the backend spawns
   const preferred = spec.preferred || lastPort;
   const query = { host };
   if (preferred) query.port = preferred;
