@@ -4,7 +4,10 @@
 // same CMakeLists.txt and sources as the native build, into
 // prebuilds/<platform-arch>/: linux-x64 and linux-arm64 against glibc 2.17,
 // darwin-x64 and darwin-arm64 for macOS 11 (arm64 ad-hoc signed by zig's
-// linker), win32-arm64 (mingw-w64 libc). Stripped at link time. Only the
+// linker), win32-arm64 (mingw-w64 libc). Stripped at link time; zig 0.11's
+// Mach-O linker keeps local symbols with -s, so the macOS outputs are then
+// stripped of them with llvm-strip -x (Debian llvm), which re-signs arm64
+// ad hoc (test/pack checks every page hash). Only the
 // prebuilds are cross-built: a user's source build (npm rebuild) uses the
 // local compiler through cmake-js.
 
@@ -57,7 +60,12 @@ function buildCross(tag, { quiet = true } = {}) {
     `-DNODE_API_HEADERS_DIR=${headers.include_dir}`,
   ], { stdio });
   run('cmake', ['--build', buildDir, '--config', 'Release', '--parallel', '2'], { stdio });
-  return copyOutputs(buildDir, tag);
+  const files = copyOutputs(buildDir, tag);
+  if (tag.startsWith('darwin-')) {
+    ensurePrograms([{ program: 'llvm-strip', pkg: 'llvm' }]);
+    for (const f of files) run('llvm-strip', ['-x', f], { stdio });
+  }
+  return files;
 }
 
 module.exports = { buildCross, copyOutputs, outputs, TARGETS };

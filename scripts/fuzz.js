@@ -19,7 +19,7 @@ const root = path.resolve(__dirname, '..');
 const HARNESSES = {
   proc_stat: ['procfs_linux.c'],
   proc_children: ['procfs_linux.c'],
-  addr: ['ports_addr.c'],
+  addr: ['ports_addr.c', 'ports_addr_posix.c'],
   firewall_ports: ['firewall_match.c'],
   control_line: ['protocol.c'],
   procnet_line: ['procnet_linux.c'],

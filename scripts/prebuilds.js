@@ -16,8 +16,7 @@ const path = require('path');
 const { root, run } = require('./lib/toolchain');
 const { buildCross, copyOutputs, TARGETS } = require('./build-cross');
 
-// win32-arm64 joins once the Windows Node-API resolver is in.
-const ALL = ['linux-x64', 'linux-arm64', 'darwin-x64', 'darwin-arm64', 'win32-x64'];
+const ALL = ['linux-x64', 'linux-arm64', 'darwin-x64', 'darwin-arm64', 'win32-x64', 'win32-arm64'];
 
 function buildHost() {
   const cmakeJs = require.resolve('cmake-js/bin/cmake-js');

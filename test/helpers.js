@@ -9,6 +9,25 @@ const isWindows = process.platform === 'win32';
 // in places; tests that depend on such a difference say "Wine" in their title.
 const isWine = isWindows && process.env.BACKEND_WARDEN_WINE === '1';
 const fixtures = path.join(__dirname, 'fixtures');
+// Set by scripts/test-arm64.js: this run is arm64 code under qemu-user, which
+// emulates every instruction (an arm64 Node takes seconds to start). Time
+// bounds and waits are multiplied by SLOW there (waitFor does it itself; use
+// slow() for the rest), and a test whose title states a time says so
+// (QEMU_NOTE).
+const isQemu = process.env.BACKEND_WARDEN_QEMU === '1';
+const SLOW = isQemu ? Math.max(1, Number(process.env.BACKEND_WARDEN_TEST_SLOWDOWN) || 8) : 1;
+const slow = (ms) => ms * SLOW;
+const QEMU_NOTE = isQemu ? ` (qemu-user: time bounds x${SLOW})` : '';
+// The Node.js for processes that never load backend-warden (tree members,
+// port holders): test:arm64 names the host's own x64 Node here so such
+// trees start in CI time; the addon, the supervisor and every process that
+// requires the package stay arm64. Elsewhere, this Node.
+const childNode = process.env.BACKEND_WARDEN_CHILD_NODE || process.execPath;
+// Set by test:arm64 when the emulator refuses PR_SET_CHILD_SUBREAPER (qemu-user
+// 7.2 does, with EINVAL): the supervisor then runs as it does on macOS, and
+// a daemonized or orphaned member is not brought back to it.
+const noSubreaper = process.platform === 'linux' && process.env.BACKEND_WARDEN_NO_SUBREAPER === '1';
+const NO_SUBREAPER = 'qemu-user refuses PR_SET_CHILD_SUBREAPER (EINVAL, probed by test:arm64), so the supervisor has no subreaper';
 
 function fixture(name) {
   return path.join(fixtures, name);
@@ -16,7 +35,9 @@ function fixture(name) {
 
 // Polls fn until it returns a truthy value or timeoutMs passes. For test
 // assertions about other processes only; never used by the library.
+// Under qemu-user the timeout is multiplied by SLOW.
 async function waitFor(fn, timeoutMs = 5000, intervalMs = 20) {
+  timeoutMs = slow(timeoutMs);
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await fn();
@@ -26,7 +47,7 @@ async function waitFor(fn, timeoutMs = 5000, intervalMs = 20) {
   }
 }
 
-module.exports = { isWindows, isWine, fixtures, fixture, waitFor };
+module.exports = { isWindows, isWine, isQemu, SLOW, slow, QEMU_NOTE, childNode, noSubreaper, NO_SUBREAPER, fixtures, fixture, waitFor };
 
 // --- process-tree markers ---------------------------------------------
 // Every process of a fixture tree carries BW_TEST_MARKER=<dir> in its
@@ -91,6 +112,19 @@ function markedProcesses(marker) {
   return [...found];
 }
 
+// Kills whatever still carries the marker (cleanup after a failed assertion).
+function killMarked(marker) {
+  for (const pid of markedProcesses(marker)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch { /* gone */ }
+  }
+}
+
+function removeMarker(marker) {
+  fs.rmSync(marker, { recursive: true, force: true });
+}
+
 function markerEnv(marker, extra = {}) {
   return { ...process.env, BW_TEST_MARKER: marker, ...extra };
 }
@@ -99,6 +133,8 @@ module.exports.makeMarker = makeMarker;
 module.exports.markersMade = markersMade;
 module.exports.setMarkerOwner = (test) => { markerOwner = test; };
 module.exports.markedProcesses = markedProcesses;
+module.exports.killMarked = killMarked;
+module.exports.removeMarker = removeMarker;
 module.exports.markerEnv = markerEnv;
 module.exports.pidAlive = pidAlive;
 

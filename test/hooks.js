@@ -16,7 +16,8 @@ const fs = require('fs');
 const helpers = require('./helpers');
 
 const LINUX = process.platform === 'linux';
-const GRACE_MS = 5000;
+// Scaled under qemu-user (test:arm64), where every /proc scan is emulated.
+const GRACE_MS = helpers.slow(5000);
 
 // [{ pid, marker, cmdline }] of live (non-zombie) processes of our uid
 // carrying one of the given markers.
@@ -80,7 +81,7 @@ exports.mochaHooks = {
     if (!LINUX) return;
     const markers = take((m) => m.test === test);
     if (markers.length === 0) return;
-    this.timeout(GRACE_MS + 10000);
+    this.timeout(GRACE_MS + helpers.slow(10000));
     const alive = await leftBehind(markers);
     // Fails the test itself (not the hook, which would skip the rest of the
     // suite): mocha reports a hook's error() as the current test's failure.
@@ -89,7 +90,7 @@ exports.mochaHooks = {
   async afterAll() {
     if (!LINUX) return;
     const markers = take(() => true);
-    this.timeout(GRACE_MS + 10000);
+    this.timeout(GRACE_MS + helpers.slow(10000));
     const alive = await leftBehind(markers);
     if (alive.length > 0) throw new Error(`before/after hooks ${describeLeak(alive)}`);
   },

@@ -15,15 +15,16 @@ const { Worker } = require('worker_threads');
 const native = require('../lib/native');
 const { findFreePort, isPortFree, waitForPort, portOwner } = require('..');
 const { _internal } = require('../lib/ports');
-const { isWindows, isWine, fixture, waitFor, readableRoot, readableEnv } = require('./helpers');
+const { isWindows, isWine, slow, QEMU_NOTE, childNode, fixture, waitFor, readableRoot, readableEnv } = require('./helpers');
 
 const root = path.resolve(__dirname, '..');
 // Whether ::1 exists here, asked with the bind probe itself (-3: no such
 // address or family).
 const hasIPv6 = native.binding().probeBind('::1', 0, true) > 0;
 const itIPv6 = (title, fn) => (hasIPv6 ? it(title, fn) : it.skip(`${title} (skipped: no IPv6 loopback on this machine)`, fn));
-// Spawning a process under Wine costs about half a second; bounds widen.
-const slack = isWindows ? 5000 : 2000;
+// Spawning a process under Wine costs about half a second; bounds widen
+// (and more under qemu-user: tests bounded by slack say so in the title).
+const slack = slow(isWindows ? 5000 : 2000);
 const isRoot = !isWindows && process.getuid() === 0;
 // Under Wine a listening socket's only Unix descriptor lives in wineserver,
 // so GetExtendedTcpTable reports owner pid 0 for TCP listeners (UDP sockets
@@ -42,7 +43,7 @@ async function hold(protocol, host, port = 0, { v6only = false } = {}) {
   const ready = path.join(tmp, `ready-${process.pid}-${++seq}`);
   const args = [fixture('ports-hold.js'), protocol, host, String(port), ready];
   if (v6only) args.push('v6only');
-  const child = spawn(process.execPath, args, { stdio: 'ignore' });
+  const child = spawn(childNode, args, { stdio: 'ignore' });
   children.push(child);
   const got = await waitFor(() => {
     if (child.exitCode !== null) throw new Error(`ports-hold.js exited with ${child.exitCode}`);
@@ -66,14 +67,14 @@ function listen(host, port = 0, { ipv6Only = false } = {}) {
 // sits in a directory the uid cannot enter (mktemp -d makes 0700 ones).
 function runAs(uid, code) {
   const r = spawnSync(process.execPath, ['-e', code.split(JSON.stringify(root)).join(JSON.stringify(readableRoot()))], {
-    uid, gid: uid, encoding: 'utf8', cwd: os.tmpdir(), timeout: 15000, env: readableEnv(),
+    uid, gid: uid, encoding: 'utf8', cwd: os.tmpdir(), timeout: slow(15000), env: readableEnv(),
   });
-  assert.strictEqual(r.status, 0, r.stderr);
+  assert.strictEqual(r.status, 0, r.error ? r.error.message : r.signal ? `killed by ${r.signal}` : r.stderr);
   return JSON.parse(r.stdout);
 }
 
 function exitedChild() {
-  const child = spawn(process.execPath, ['-e', ''], { stdio: 'ignore' });
+  const child = spawn(childNode, ['-e', ''], { stdio: 'ignore' });
   return new Promise((resolve) => child.once('exit', () => resolve(child.pid)));
 }
 
@@ -257,7 +258,7 @@ describe('ports', function () {
       await waitForPort(s.address().port, { timeoutMs: 5000 });
     });
 
-    it('resolves soon after a server starts listening 300 ms later', async function () {
+    it(`resolves soon after a server starts listening 300 ms later${QEMU_NOTE}`, async function () {
       const port = await findFreePort();
       const server = net.createServer((c) => c.destroy());
       servers.push(server);
@@ -276,7 +277,7 @@ describe('ports', function () {
       await assert.rejects(waitForPort(p, { timeoutMs: 200 }), { code: 'ETIMEDOUT' });
     });
 
-    it('rejects with ETIMEDOUT (code, errno, syscall, address, port) after timeoutMs', async function () {
+    it(`rejects with ETIMEDOUT (code, errno, syscall, address, port) after timeoutMs${QEMU_NOTE}`, async function () {
       const port = await findFreePort();
       const t0 = Date.now();
       await assert.rejects(waitForPort(port, { timeoutMs: 250 }), (err) => {
@@ -292,7 +293,7 @@ describe('ports', function () {
       await assert.rejects(waitForPort(port, { timeoutMs: 0 }), { code: 'ETIMEDOUT' });
     });
 
-    it('rejects with an AbortError on signal, and at once for an aborted signal', async function () {
+    it(`rejects with an AbortError on signal, and at once for an aborted signal${QEMU_NOTE}`, async function () {
       const port = await findFreePort();
       const ac = new AbortController();
       const reason = new Error('app quitting');
@@ -308,9 +309,9 @@ describe('ports', function () {
       await assert.rejects(waitForPort(port, { signal: AbortSignal.abort() }), { name: 'AbortError', code: 'ABORT_ERR' });
     });
 
-    it('with pid, rejects with ESRCH as soon as that process exits', async function () {
+    it(`with pid, rejects with ESRCH as soon as that process exits${QEMU_NOTE}`, async function () {
       const port = await findFreePort();
-      const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 300)'], { stdio: 'ignore' });
+      const child = spawn(childNode, ['-e', 'setTimeout(() => {}, 300)'], { stdio: 'ignore' });
       children.push(child);
       const t0 = Date.now();
       await assert.rejects(waitForPort(port, { pid: child.pid, timeoutMs: 30000 }), (err) => {

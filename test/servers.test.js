@@ -12,7 +12,7 @@ const http = require('http');
 const path = require('path');
 
 const warden = require('..');
-const { fixture, waitFor, makeMarker, markedProcesses, markerEnv } = require('./helpers');
+const { fixture, waitFor, makeMarker, markedProcesses, killMarked, removeMarker, markerEnv } = require('./helpers');
 
 const isLinux = process.platform === 'linux';
 function which(cmd) {
@@ -35,18 +35,6 @@ function skipReason(bin, name, pkg) {
   if (!isLinux) return ' (skipped: the real-server tests run on Linux)';
   if (SANITIZED) return ' (skipped: sanitizer lane; libasan would be preloaded into the third-party server too)';
   return bin ? '' : ` (skipped: ${name} not installed; apt-get install ${pkg}, as scripts/ensure-servers.js does in CI)`;
-}
-
-function rm(marker) {
-  fs.rmSync(marker, { recursive: true, force: true });
-}
-
-function sweep(marker) {
-  for (const pid of markedProcesses(marker)) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch { /* gone */ }
-  }
 }
 
 const SERVERS = [
@@ -100,8 +88,8 @@ describe('real servers (Debian packages)', function () {
         assert.ok(await warden.isPortFree(port), 'the port is free again');
       } finally {
         await backend.stop().catch(() => {});
-        sweep(marker);
-        rm(marker);
+        killMarked(marker);
+        removeMarker(marker);
       }
     });
 
@@ -130,8 +118,8 @@ describe('real servers (Debian packages)', function () {
       } finally {
         if (request) request.destroy();
         host.kill('SIGKILL');
-        sweep(marker);
-        rm(marker);
+        killMarked(marker);
+        removeMarker(marker);
       }
     });
   }

@@ -17,6 +17,7 @@
  * AttachConsole, 2 = SetConsoleCtrlHandler, 3 = GenerateConsoleCtrlEvent,
  * 4 = bad arguments (lib/tree/job-win.js decodes it). */
 #include <windows.h>
+#include <shellapi.h>
 
 #include <stdlib.h>
 #include <wchar.h>
@@ -75,9 +76,7 @@ static DWORD interrupt_console_of(DWORD pid, DWORD* reached, DWORD* nreached) {
   return 0;
 }
 
-int wmain(int argc, wchar_t** argv); /* the entry point (-municode) */
-
-int wmain(int argc, wchar_t** argv) {
+static int run(int argc, wchar_t** argv) {
   DWORD reached[BW_MAX_PIDS];
   DWORD nreached = 0, last = failure(STAGE_USAGE, ERROR_INVALID_PARAMETER);
   BOOL any = FALSE;
@@ -98,4 +97,16 @@ int wmain(int argc, wchar_t** argv) {
       last = r;
   }
   return any ? 0 : (int)last;
+}
+
+/* A plain main with the wide command line from the system: one entry point
+ * for mingw-w64 gcc, zig's aarch64 mingw (whose 0.11 CRT has no wmain
+ * startup for that machine) and MSVC, all with the console subsystem. */
+int main(void) {
+  int argc = 0, status;
+  wchar_t** argv = CommandLineToArgvW(GetCommandLineW(), &argc);
+  if (argv == NULL) return (int)failure(STAGE_USAGE, GetLastError());
+  status = run(argc, argv);
+  LocalFree(argv);
+  return status;
 }

@@ -1,8 +1,8 @@
-/* Ports on Linux and macOS: address literals, the bind probe and the
- * readiness waiter (a thread that connects every few milliseconds and sleeps
- * on the watched process's exit watch, os/procwatch.h, in between). The
- * owner lookup and the waiter's cheap listener check live in ports_linux.c
- * and ports_darwin.c (ports_posix.h). */
+/* Ports on Linux and macOS: the bind probe and the readiness waiter (a
+ * thread that connects every few milliseconds and sleeps on the watched
+ * process's exit watch, os/procwatch.h, in between). Address literals are
+ * ports_addr_posix.c's; the owner lookup and the waiter's cheap listener
+ * check live in ports_linux.c and ports_darwin.c (ports_posix.h). */
 #define _POSIX_C_SOURCE 200809L
 /* macOS hides BSD names (u_int in <net/if.h>) under a plain POSIX request. */
 #define _DARWIN_C_SOURCE
@@ -27,20 +27,6 @@
 #include "ports/ports.h"
 #include "ports/sockaddr.h"
 #include "ports/ports_posix.h"
-
-/* --- addresses ----------------------------------------------------------- */
-
-int bw__inet_pton(int family, const char* text, void* bytes) {
-  return inet_pton(family == 4 ? AF_INET : AF_INET6, text, bytes) == 1;
-}
-
-bool bw__inet_ntop(int family, const void* bytes, char* buf, size_t size) {
-  return inet_ntop(family == 4 ? AF_INET : AF_INET6, bytes, buf, (socklen_t)size) != NULL;
-}
-
-uint32_t bw__if_index(const char* name) {
-  return if_nametoindex(name);
-}
 
 /* A close-on-exec TCP socket: the waiter runs beside the JS thread, which
  * may fork a backend at any moment, and no probe may leak into it. Where

@@ -91,13 +91,21 @@ function readMachO(buf) {
   let o = 32;
   const commands = [];
   let signature = null;
+  let symtab = null;
   for (let i = 0; i < ncmds; i++) {
     const cmd = buf.readUInt32LE(o);
     commands.push(cmd);
     if (cmd === 0x1d) signature = { offset: buf.readUInt32LE(o + 8), size: buf.readUInt32LE(o + 12) }; // LC_CODE_SIGNATURE
+    if (cmd === 0x2) symtab = { symoff: buf.readUInt32LE(o + 8), nsyms: buf.readUInt32LE(o + 12) }; // LC_SYMTAB
     o += buf.readUInt32LE(o + 4);
   }
-  return { format: 'macho', machine, kind, commands, signature: signature && checkSignature(buf, signature) };
+  // nlist_64 entries of 16 bytes; n_type bit 0x01 (N_EXT) marks an external
+  // symbol. Local ones (and debug stabs) are what strip -x removes.
+  let localSymbols = 0;
+  for (let i = 0; symtab && i < symtab.nsyms; i++) {
+    if ((buf[symtab.symoff + i * 16 + 4] & 0x01) === 0) localSymbols++;
+  }
+  return { format: 'macho', machine, kind, commands, localSymbols, signature: signature && checkSignature(buf, signature) };
 }
 
 function checkSignature(buf, { offset, size }) {
@@ -125,7 +133,8 @@ function checkSignature(buf, { offset, size }) {
       const got = crypto.createHash(algo).update(page).digest().subarray(0, hashSize);
       if (!got.equals(want)) return { ...out, problem: `page ${p} hash mismatch` };
     }
-    out.valid = nCodeSlots === Math.ceil(codeLimit / pageSize) && codeLimit <= offset && size > 0;
+    // The hashed range ends exactly where the signature starts.
+    out.valid = nCodeSlots === Math.ceil(codeLimit / pageSize) && codeLimit === offset && size > 0;
     if (!out.valid) out.problem = 'code slots do not cover the file';
     return out;
   }
@@ -165,7 +174,9 @@ function readPe(buf) {
     if (!name) break;
     delayDlls.push(cstr(buf, at(name)));
   }
-  return { format: 'pe', machine: PE_MACHINES[m] || `machine 0x${m.toString(16)}`, kind: characteristics & 0x2000 ? 'dll' : 'executable', dlls, delayDlls };
+  // Subsystem (2 GUI, 3 console) sits at the same offset in PE32 and PE32+.
+  const subsystem = { 2: 'gui', 3: 'console' }[buf.readUInt16LE(opt + 68)] || `subsystem ${buf.readUInt16LE(opt + 68)}`;
+  return { format: 'pe', machine: PE_MACHINES[m] || `machine 0x${m.toString(16)}`, machineId: m, kind: characteristics & 0x2000 ? 'dll' : 'executable', subsystem, dlls, delayDlls };
 }
 
 function readObject(file) {

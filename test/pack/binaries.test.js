@@ -61,6 +61,14 @@ describe('prebuilt binaries', function () {
     assert.notDeepStrictEqual(aboveGlibc(node, GLIBC_FLOOR), []);
   });
 
+  for (const tag of UNIX.filter((t) => t.startsWith('darwin'))) {
+    for (const file of ['backend_warden.node', 'backend_warden_supervisor']) {
+      it(`${tag}/${file} is stripped: no local symbols left (zig -s keeps them; llvm-strip -x removes them)`, function () {
+        assert.strictEqual(info(tag, file).localSymbols, 0);
+      });
+    }
+  }
+
   for (const file of ALL.includes('darwin-arm64') ? ['backend_warden.node', 'backend_warden_supervisor'] : []) {
     it(`darwin-arm64/${file} carries an ad-hoc code signature whose page hashes match (Apple silicon runs no unsigned code)`, function () {
       const m = info('darwin-arm64', file);
@@ -69,19 +77,20 @@ describe('prebuilt binaries', function () {
     });
   }
 
+  const PE_MACHINE = { x64: 0x8664, arm64: 0xaa64 };
   for (const tag of WINDOWS) {
     const arch = tag.split('-')[1];
-    it(`${tag}: the addon is a ${arch} PE DLL with no static node.exe import (loads in electron.exe), and every helper is a ${arch} executable`, function () {
+    const machine = `0x${PE_MACHINE[arch].toString(16).toUpperCase()}`;
+    it(`${tag}: the addon is a ${arch} PE DLL (machine ${machine}) importing nothing from node.exe, directly or delay-loaded (loads in electron.exe); the Ctrl+C helper a ${arch} console executable`, function () {
       const files = fs.readdirSync(path.join(prebuilds, tag)).sort();
-      assert.ok(files.includes('backend_warden.node'), files.join(', '));
-      for (const f of files) assert.match(f, /^backend_warden\.node$|\.exe$/);
+      assert.deepStrictEqual(files, ['backend_warden.node', 'backend_warden_ctrlc.exe']);
       const addon = info(tag, 'backend_warden.node');
-      assert.deepStrictEqual([addon.format, addon.machine, addon.kind], ['pe', arch, 'dll']);
-      assert.deepStrictEqual(addon.dlls.filter((d) => /^node(\.exe)?$/i.test(d)), []);
-      for (const f of files.filter((x) => x.endsWith('.exe'))) {
-        const exe = info(tag, f);
-        assert.deepStrictEqual([exe.machine, exe.kind], [arch, 'executable'], f);
-      }
+      assert.deepStrictEqual([addon.format, addon.machineId, addon.kind], ['pe', PE_MACHINE[arch], 'dll']);
+      assert.ok(addon.dlls.length > 0, 'the import table was read (kernel32 at least)');
+      assert.deepStrictEqual([...addon.dlls, ...addon.delayDlls].filter((d) => /^node(\.exe)?$/i.test(d)), [], `imports ${addon.dlls.join(', ')}`);
+      assert.deepStrictEqual(addon.delayDlls, [], 'no delay-load import library is needed (binding/node/napi_win.c)');
+      const exe = info(tag, 'backend_warden_ctrlc.exe');
+      assert.deepStrictEqual([exe.format, exe.machineId, exe.kind, exe.subsystem], ['pe', PE_MACHINE[arch], 'executable', 'console']);
     });
   }
 });

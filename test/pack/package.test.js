@@ -124,7 +124,33 @@ describe('package', function () {
         fs.renameSync(`${pre}.off`, pre);
       }
     });
+
+    it('a prebuild that does not load here (another architecture) is named and replaced by a source build at install time', function () {
+      const pkgDir = path.join(project, 'node_modules', 'backend-warden');
+      withForeignPrebuild(pkgDir, () => {
+        const r = spawnSync(path.join(bin, 'node'), ['scripts/install.js'], { cwd: pkgDir, env: env(), encoding: 'utf8' });
+        const lines = r.stderr.trim().split('\n');
+        assert.ok(lines.some((l) => /^backend-warden: prebuilt linux-x64 binary does not load here \(.+\); building from source$/.test(l)), r.stderr);
+        // No compiler here: the source build it falls back to fails, in one line.
+        assert.strictEqual(r.status, 1);
+        assert.match(lines.pop(), /^backend-warden: no prebuilt binary for linux-x64 and the source build failed: missing CMake .*\.$/);
+      });
+    });
   });
+
+  // A prebuild that is there but does not load here: the linux-arm64 addon
+  // put in the linux-x64 folder (a wrong-architecture or wrong-libc binary).
+  function withForeignPrebuild(pkgDir, fn) {
+    const addon = path.join(pkgDir, 'prebuilds', 'linux-x64', 'backend_warden.node');
+    fs.renameSync(addon, `${addon}.off`);
+    fs.copyFileSync(path.join(pkgDir, 'prebuilds', 'linux-arm64', 'backend_warden.node'), addon);
+    try {
+      return fn(addon);
+    } finally {
+      fs.rmSync(addon, { force: true });
+      fs.renameSync(`${addon}.off`, addon);
+    }
+  }
 
   describe('installed with install scripts skipped (--ignore-scripts; npm 11 for an unapproved package)', function () {
     let project;
@@ -144,6 +170,18 @@ describe('package', function () {
         cwd: project, env: env(), encoding: 'utf8', timeout: 240000,
       });
       assert.strictEqual(r.status, 0, r.stderr);
+    });
+
+    it('a prebuild that does not load here (another architecture) is named in the loader\'s error, with the commands that build one', function () {
+      withForeignPrebuild(path.join(project, 'node_modules', 'backend-warden'), (addon) => {
+        const r = load();
+        assert.strictEqual(r.status, 0, r.stderr);
+        const out = JSON.parse(r.stdout);
+        assert.strictEqual(out.code, 'ERR_BACKEND_WARDEN_LOAD_FAILED', out.message);
+        assert.ok(out.message.includes(`${addon} (`), out.message);
+        assert.match(out.message, /another platform, architecture or C library/);
+        assert.ok(out.message.includes('npx --yes cmake-js@8.0.0 compile'), out.message);
+      });
     });
 
     it('loads the fitting prebuild with no install step', function () {
