@@ -6,10 +6,11 @@
 // measured in bench/, not here.
 
 const assert = require('assert');
-const { spawn } = require('child_process');
+const { spawn, spawnSync } = require('child_process');
 const fs = require('fs');
 
 const warden = require('..');
+const { binding } = require('../lib/native');
 const {
   isWindows, fixture, waitFor, makeMarker, markedProcesses, markerEnv,
 } = require('./helpers');
@@ -67,5 +68,24 @@ describe('the event loop stays free (G7)', function () {
       }
       fs.rmSync(marker, { recursive: true, force: true });
     }
+  });
+
+  // The other half of G7: all state lives in per-environment instance data,
+  // so the addon's own writable data (.data and .bss) holds nothing but what
+  // the C runtime puts there. A `static` counter or cache anywhere in
+  // binding/ shows up here by name. ELF builds only (the Linux lanes).
+  const objdump = process.platform === 'linux' && spawnSync('objdump', ['--version'], { timeout: 10000 }).status === 0;
+  (objdump ? it : it.skip)(`the loaded addon has no mutable globals of its own (.data/.bss)${objdump ? '' : ' (skipped: ELF builds with objdump only, the Linux lanes)'}`, function () {
+    const file = binding().path;
+    const r = spawnSync('objdump', ['-t', file], { encoding: 'utf8', timeout: 30000, maxBuffer: 64 * 1024 * 1024 });
+    assert.strictEqual(r.status, 0, r.stderr);
+    // The C runtime's own (crtstuff.c, the DSO handle) and the sanitizers'
+    // instrumentation in the ASan lane's build.
+    const runtime = /^(completed\.\d+|__dso_handle|__TMC_END__|__bss_start|_edata|_end|__data_start|data_start|__asan_.*|___asan_gen_.*|__ubsan_.*|__sancov_.*|\.L.*)$/;
+    const mutable = r.stdout.split('\n')
+      .map((line) => line.match(/^[0-9a-f]+\s+[lgw!u ]+\s*O?\s+(\.data(?:\.rel(?:\.local)?)?|\.bss|\.tdata|\.tbss)\s+[0-9a-f]+\s+(.*)$/))
+      .filter((m) => m && m[2].trim() !== '' && !runtime.test(m[2].trim()))
+      .map((m) => `${m[2].trim()} (${m[1]})`);
+    assert.deepStrictEqual(mutable, [], `${file} has writable globals`);
   });
 });
