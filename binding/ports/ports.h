@@ -1,7 +1,10 @@
 /* Ports: the bind probe behind findFreePort/isPortFree, the readiness waiter
  * behind waitForPort and the owner lookup behind portOwner. Neutral C types
- * only; the OS files (ports_posix.c over ports_linux.c or ports_darwin.c, see
- * ports_posix.h, and ports_win.c) fill them and never touch napi_env. */
+ * only, never napi_env. The probe and the waiter's loop are written once
+ * (ports_probe.c, ports_wait.c) over the OS files' sockets, thread and
+ * sleep (ports_os.h: ports_posix.c, ports_win.c); the owner lookup is the
+ * OS files' own (ports_linux.c or ports_darwin.c, see ports_posix.h, and
+ * ports_win.c). */
 #ifndef BW_PORTS_H
 #define BW_PORTS_H
 
@@ -27,7 +30,7 @@ bool bw_addr_parse(const char* text, bw_addr* out);
 /* Formats addr the way Node prints addresses (no brackets, no scope). */
 void bw_addr_format(const bw_addr* addr, char* buf, size_t size);
 
-/* Per OS (ports_posix.c, ports_win.c), for ports_addr.c: inet_pton /
+/* Per OS (ports_addr_posix.c, ports_win.c), for ports_addr.c: inet_pton /
  * inet_ntop for family 4 or 6, and an interface name's index (0 if none). */
 int bw__inet_pton(int family, const char* text, void* bytes);
 bool bw__inet_ntop(int family, const void* bytes, char* buf, size_t size);
@@ -41,20 +44,6 @@ typedef enum bw_probe_result {
   BW_PROBE_BLOCKED = -2,    /* EACCES: privileged or excluded (reserved) port */
   BW_PROBE_UNAVAILABLE = -3 /* the address or its family does not exist here */
 } bw_probe_result;
-
-/* What a failed bind(2) tells a probe, once the OS file has sorted its
- * error code into one of these. */
-typedef enum bw_bind_error {
-  BW_BIND_ERROR_OTHER,     /* an error to report */
-  BW_BIND_ERROR_IN_USE,    /* EADDRINUSE */
-  BW_BIND_ERROR_DENIED,    /* EACCES, EPERM: privileged or excluded port */
-  BW_BIND_ERROR_NO_ADDRESS /* EADDRNOTAVAIL, EAFNOSUPPORT */
-} bw_bind_error;
-
-/* ports_addr.c: whether the failure answers the probe (then *result is
- * set): in use, blocked, or, for an optional probe, an address or family
- * this machine does not have. False: the caller reports the error. */
-bool bw_probe_answer(bw_bind_error kind, bool optional, bw_probe_result* result);
 
 /* Binds a TCP socket to addr:port the way a backend's server would and
  * closes it again. POSIX sets SO_REUSEADDR, as Node, Go and Python servers
@@ -92,8 +81,9 @@ typedef struct bw_wait_request {
   int64_t pid;        /* 0: no process to watch */
 } bw_wait_request;
 
-/* Called exactly once, on the waiter's thread, as its last act: with
- * CANCELLED when bw_port_waiter_cancel came first. connected is the address
+/* Called exactly once, on the waiter's thread, at its end (after it the
+ * thread only releases what it opened itself): with CANCELLED when
+ * bw_port_waiter_cancel came first. connected is the address
  * that accepted (CONNECTED only, else NULL). */
 typedef void (*bw_wait_done_fn)(void* ctx, bw_wait_status status, const bw_addr* connected,
                                 const bw_error* err);

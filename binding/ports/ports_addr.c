@@ -1,7 +1,6 @@
-/* The platform-free part of the port functions: address literals (IPv4,
- * IPv6 and IPv6 with a zone, "fe80::1%eth0" or "%3") and what a failed bind
- * means for a probe. The OS conversions behind bw__inet_pton /
- * bw__inet_ntop live in ports_posix.c and ports_win.c. */
+/* Address literals, platform-free: IPv4, IPv6 and IPv6 with a zone
+ * ("fe80::1%eth0" or "%3"). The OS conversions behind bw__inet_pton /
+ * bw__inet_ntop live in ports_addr_posix.c and ports_win.c. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,21 +37,4 @@ bool bw_addr_parse(const char* text, bw_addr* out) {
 
 void bw_addr_format(const bw_addr* addr, char* buf, size_t size) {
   if (!bw__inet_ntop(addr->family, addr->bytes, buf, size)) snprintf(buf, size, "?");
-}
-
-bool bw_probe_answer(bw_bind_error kind, bool optional, bw_probe_result* result) {
-  switch (kind) {
-    case BW_BIND_ERROR_IN_USE:
-      *result = BW_PROBE_IN_USE;
-      return true;
-    case BW_BIND_ERROR_DENIED:
-      *result = BW_PROBE_BLOCKED;
-      return true;
-    case BW_BIND_ERROR_NO_ADDRESS:
-      if (!optional) return false;
-      *result = BW_PROBE_UNAVAILABLE;
-      return true;
-    default:
-      return false;
-  }
 }

@@ -1,8 +1,9 @@
-/* Ports on Linux and macOS: the bind probe and the readiness waiter (a
- * thread that connects every few milliseconds and sleeps on the watched
- * process's exit watch, os/procwatch.h, in between). Address literals are
- * ports_addr_posix.c's; the owner lookup and the waiter's cheap listener
- * check live in ports_linux.c and ports_darwin.c (ports_posix.h). */
+/* Ports on Linux and macOS: the bind probe and the readiness waiter's
+ * thread, connect and sleep (poll on the socket and the watched process's
+ * exit watch, os/procwatch.h) under the shared loop of ports_wait.c.
+ * Address literals are ports_addr_posix.c's; the owner lookup and the
+ * waiter's cheap listener check live in ports_linux.c and ports_darwin.c
+ * (ports_posix.h). */
 #define _POSIX_C_SOURCE 200809L
 /* macOS hides BSD names (u_int in <net/if.h>) under a plain POSIX request. */
 #define _DARWIN_C_SOURCE
@@ -27,6 +28,7 @@
 #include "ports/ports.h"
 #include "ports/sockaddr.h"
 #include "ports/ports_posix.h"
+#include "ports/ports_os.h"
 
 /* A close-on-exec TCP socket: the waiter runs beside the JS thread, which
  * may fork a backend at any moment, and no probe may leak into it. Where
@@ -54,98 +56,84 @@ static int tcp_socket(int family, bool nonblocking) {
 
 /* --- bind probe ---------------------------------------------------------- */
 
-static bw_bind_error bind_error_kind(int e) {
+static bw__bind_error bind_error_kind(int e) {
   switch (e) {
     case EADDRINUSE:
-      return BW_BIND_ERROR_IN_USE;
+      return BW__BIND_ERROR_IN_USE;
     case EACCES:
     case EPERM:
-      return BW_BIND_ERROR_DENIED;
+      return BW__BIND_ERROR_DENIED;
     case EADDRNOTAVAIL:
     case EAFNOSUPPORT:
-      return BW_BIND_ERROR_NO_ADDRESS;
+      return BW__BIND_ERROR_NO_ADDRESS;
     default:
-      return BW_BIND_ERROR_OTHER;
+      return BW__BIND_ERROR_OTHER;
   }
 }
 
-bool bw_port_probe(const bw_addr* addr, int port, bool optional, bw_probe_result* result,
-                   int* bound_port, bw_error* err) {
-  struct sockaddr_storage ss;
-  socklen_t len = bw_to_sockaddr(addr, port, &ss);
-  int fd, one = 1, zero = 0, e;
-
-  *bound_port = 0;
-  fd = tcp_socket(addr->family == 4 ? AF_INET : AF_INET6, false);
+bw__socket_result bw__probe_socket(int family, bw__sock* s, bw_error* err) {
+  int fd = tcp_socket(family == 4 ? AF_INET : AF_INET6, false), one = 1, zero = 0;
   if (fd < 0) {
-    if (optional && errno == EAFNOSUPPORT) {
-      *result = BW_PROBE_UNAVAILABLE;
-      return true;
-    }
+    bool no_family = errno == EAFNOSUPPORT;
     bw_error_from_os(err, "socket");
-    return false;
+    return no_family ? BW__SOCKET_NO_FAMILY : BW__SOCKET_FAILED;
   }
   if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) != 0) {
     bw_error_from_os(err, "setsockopt");
     close(fd);
-    return false;
+    return BW__SOCKET_FAILED;
   }
   /* Dual-stack like Node's "::": then a wildcard probe also conflicts with
    * an IPv4 holder. Irrelevant (and harmless) for specific addresses. */
-  if (addr->family == 6) (void)setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero));
+  if (family == 6) (void)setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero));
+  *s = fd;
+  return BW__SOCKET_OK;
+}
 
-  if (bind(fd, (struct sockaddr*)&ss, len) != 0) {
-    e = errno;
-    close(fd);
-    if (bw_probe_answer(bind_error_kind(e), optional, result)) return true;
-    bw_error_set(err, BW_ERR_POSIX, e, "bind");
-    return false;
-  }
-  if (port == 0) {
-    len = sizeof(ss);
-    if (getsockname(fd, (struct sockaddr*)&ss, &len) != 0) {
-      bw_error_from_os(err, "getsockname");
-      close(fd);
-      return false;
-    }
-    port = bw_sockaddr_port(&ss);
-  }
-  close(fd);
-  *bound_port = port;
-  *result = BW_PROBE_FREE;
-  return true;
+bool bw__sock_bind(bw__sock s, const bw_addr* addr, int port, bw__bind_error* kind, bw_error* err) {
+  struct sockaddr_storage ss;
+  socklen_t len = (socklen_t)bw_to_sockaddr(addr, port, &ss);
+  if (bind((int)s, (struct sockaddr*)&ss, len) == 0) return true;
+  *kind = bind_error_kind(errno);
+  bw_error_from_os(err, "bind");
+  return false;
+}
+
+int bw__sock_port(bw__sock s, bw_error* err) {
+  struct sockaddr_storage ss;
+  socklen_t len = sizeof(ss);
+  if (getsockname((int)s, (struct sockaddr*)&ss, &len) == 0) return bw_sockaddr_port(&ss);
+  bw_error_from_os(err, "getsockname");
+  return -1;
+}
+
+void bw__sock_close(bw__sock s) {
+  close((int)s);
 }
 
 /* --- readiness waiter ---------------------------------------------------- */
 
 struct bw_port_waiter {
-  bw_wait_request req;
-  bw_wait_done_fn done;
-  void* ctx;
+  bw__wait_job job;
   pthread_t thread;
   int pid_fd;  /* polls readable when req.pid exits; -1 if none */
   void* check; /* bw__listener_check state, the thread's own */
   atomic_int cancelled;
 };
 
-typedef enum attempt_result { ATTEMPT_CONNECTED, ATTEMPT_NOT_YET, ATTEMPT_STOP } attempt_result;
-
-/* Microseconds: whole milliseconds would wake the thread twice per sleep
- * whenever truncation leaves "1 ms to go". */
-static int64_t now_us(void) {
+int64_t bw__wait_now_us(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
-/* Whether the watched process is gone, without waiting. */
-static bool process_gone(struct bw_port_waiter* w) {
-  if (w->req.pid == 0) return false;
+bool bw__wait_process_gone(bw_port_waiter* w) {
+  if (w->job.req.pid == 0) return false;
   if (w->pid_fd >= 0) {
     struct pollfd p = {w->pid_fd, POLLIN, 0};
     return poll(&p, 1, 0) > 0;
   }
-  return kill((pid_t)w->req.pid, 0) != 0 && errno == ESRCH;
+  return kill((pid_t)w->job.req.pid, 0) != 0 && errno == ESRCH;
 }
 
 /* Waits up to ms for sock (if >= 0) to become writable or the watched
@@ -153,12 +141,12 @@ static bool process_gone(struct bw_port_waiter* w) {
  * promptly. Returns 1 when sock is ready, 0 on timeout, -1 when the waiter
  * must stop (*status says why). */
 static int wait_events(struct bw_port_waiter* w, int sock, int64_t ms, bw_wait_status* status) {
-  int64_t until = now_us() + ms * 1000;
+  int64_t until = bw__wait_now_us() + ms * 1000;
   for (;;) {
     struct pollfd fds[2];
     nfds_t n = 0;
     int slice, sock_i = -1, pid_i = -1, r;
-    int64_t left = until - now_us();
+    int64_t left = until - bw__wait_now_us();
     if (atomic_load(&w->cancelled)) {
       *status = BW_WAIT_CANCELLED;
       return -1;
@@ -178,7 +166,7 @@ static int wait_events(struct bw_port_waiter* w, int sock, int64_t ms, bw_wait_s
     r = poll(n ? fds : NULL, n, slice);
     if (r < 0 && errno != EINTR) return 0;
     if (r <= 0) {
-      if (w->pid_fd < 0 && process_gone(w)) {
+      if (w->pid_fd < 0 && bw__wait_process_gone(w)) {
         *status = BW_WAIT_EXITED;
         return -1;
       }
@@ -211,97 +199,67 @@ static bool soft_connect_error(int e) {
   }
 }
 
-/* One connect to addr: the answer on loopback is immediate (a listener or a
- * RST); elsewhere it is waited for until deadline. */
-static attempt_result attempt(struct bw_port_waiter* w, const bw_addr* addr, int64_t deadline,
-                              bw_wait_status* status, bw_error* err) {
+int bw__wait_sleep(bw_port_waiter* w, int64_t ms, bw_wait_status* status) {
+  return wait_events(w, -1, ms, status) < 0 ? -1 : 0;
+}
+
+bool bw__wait_cancelled(bw_port_waiter* w) {
+  return atomic_load(&w->cancelled) != 0;
+}
+
+/* One connect: the answer on loopback is immediate (a listener or a RST);
+ * elsewhere it is waited for up to budget_ms. */
+bw__attempt bw__wait_attempt(bw_port_waiter* w, const bw_addr* addr, int port, int64_t budget_ms,
+                             bw_wait_status* status, bw_error* err) {
   struct sockaddr_storage ss;
-  socklen_t len = bw_to_sockaddr(addr, w->req.port, &ss);
+  socklen_t len = bw_to_sockaddr(addr, port, &ss);
   int fd, e = 0, r;
   socklen_t elen = sizeof(e);
   /* Most attempts find nobody listening: ask the cheap way first and
    * connect only to confirm a listener (or where the OS cannot tell). */
-  if (bw__listener_check(w->check, addr, w->req.port) == 0) return ATTEMPT_NOT_YET;
+  if (bw__listener_check(w->check, addr, port) == 0) return BW__ATTEMPT_NOT_YET;
   fd = tcp_socket(addr->family == 4 ? AF_INET : AF_INET6, true);
   if (fd < 0) {
-    if (errno == EAFNOSUPPORT) return ATTEMPT_NOT_YET;
+    if (errno == EAFNOSUPPORT) return BW__ATTEMPT_NOT_YET;
     bw_error_from_os(err, "socket");
     *status = BW_WAIT_FAILED;
-    return ATTEMPT_STOP;
+    return BW__ATTEMPT_STOP;
   }
   if (connect(fd, (struct sockaddr*)&ss, len) == 0) {
     close(fd);
-    return ATTEMPT_CONNECTED;
+    return BW__ATTEMPT_CONNECTED;
   }
   e = errno;
   if (e == EINPROGRESS || e == EINTR) {
-    int64_t left = deadline < 0 ? 1000 : (deadline - now_us() + 999) / 1000;
-    if (left > 1000) left = 1000; /* retry a silently dropped SYN */
-    r = wait_events(w, fd, left, status);
+    r = wait_events(w, fd, budget_ms, status);
     if (r < 0) {
       close(fd);
-      return ATTEMPT_STOP;
+      return BW__ATTEMPT_STOP;
     }
     if (r == 0) {
       close(fd);
-      return ATTEMPT_NOT_YET;
+      return BW__ATTEMPT_NOT_YET;
     }
     e = 0;
     if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &elen) != 0) e = errno;
     if (e == 0) {
       close(fd);
-      return ATTEMPT_CONNECTED;
+      return BW__ATTEMPT_CONNECTED;
     }
   }
   close(fd);
-  if (soft_connect_error(e)) return ATTEMPT_NOT_YET;
+  if (soft_connect_error(e)) return BW__ATTEMPT_NOT_YET;
   bw_error_set(err, BW_ERR_POSIX, e, "connect");
   *status = BW_WAIT_FAILED;
-  return ATTEMPT_STOP;
+  return BW__ATTEMPT_STOP;
 }
 
 static void* waiter_main(void* arg) {
   struct bw_port_waiter* w = arg;
-  int64_t deadline = w->req.timeout_ms < 0 ? -1 : now_us() + w->req.timeout_ms * 1000;
-  bw_wait_status status = BW_WAIT_FAILED;
-  const bw_addr* connected = NULL;
-  bw_error err;
-  bw_error_clear(&err);
   w->check = bw__listener_check_open();
-
-  for (;;) {
-    size_t i;
-    int64_t left;
-    for (i = 0; i < w->req.naddrs && connected == NULL; i++) {
-      attempt_result r = attempt(w, &w->req.addrs[i], deadline, &status, &err);
-      if (r == ATTEMPT_STOP) goto done;
-      if (r == ATTEMPT_CONNECTED) connected = &w->req.addrs[i];
-    }
-    /* A listener seen after the process died is someone else's. */
-    if (process_gone(w)) {
-      status = BW_WAIT_EXITED;
-      goto done;
-    }
-    if (connected != NULL) {
-      status = BW_WAIT_CONNECTED;
-      goto done;
-    }
-    left = deadline < 0 ? BW_WAIT_INTERVAL_MS : (deadline - now_us() + 999) / 1000;
-    if (left <= 0) {
-      status = BW_WAIT_TIMED_OUT;
-      goto done;
-    }
-    if (wait_events(w, -1, left < BW_WAIT_INTERVAL_MS ? left : BW_WAIT_INTERVAL_MS, &status) < 0)
-      goto done;
-  }
-
-done:
+  bw__wait_run(w, &w->job, "kill");
   bw__listener_check_close(w->check);
   w->check = NULL;
-  if (status == BW_WAIT_EXITED) bw_error_set(&err, BW_ERR_POSIX, ESRCH, "kill");
-  if (status == BW_WAIT_TIMED_OUT) bw_error_set(&err, BW_ERR_POSIX, ETIMEDOUT, "connect");
-  if (atomic_load(&w->cancelled)) status = BW_WAIT_CANCELLED;
-  w->done(w->ctx, status, status == BW_WAIT_CONNECTED ? connected : NULL, &err);
   return NULL;
 }
 
@@ -326,9 +284,7 @@ bw_port_waiter* bw_port_waiter_start(const bw_wait_request* req, bw_wait_done_fn
     bw_error_set(err, BW_ERR_POSIX, ENOMEM, "calloc");
     return NULL;
   }
-  w->req = *req;
-  w->done = done;
-  w->ctx = ctx;
+  w->job = (bw__wait_job){*req, done, ctx};
   w->pid_fd = -1;
   atomic_init(&w->cancelled, 0);
   if (req->pid != 0 && !pid_watch_open(req->pid, &w->pid_fd, err)) {

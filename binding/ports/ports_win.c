@@ -1,6 +1,7 @@
 /* Ports on Windows: address literals, the bind probe (SO_EXCLUSIVEADDRUSE),
- * the readiness waiter (a thread whose loopback connects fail at once thanks
- * to SIO_TCP_INITIAL_RTO, sleeping on a high-resolution timer, the cancel
+ * the readiness waiter's thread, connect and sleep under the shared loop of
+ * ports_wait.c (loopback connects fail at once thanks to
+ * SIO_TCP_INITIAL_RTO; it sleeps on a high-resolution timer, the cancel
  * event and the watched process) and the owner of a port from
  * GetExtendedTcpTable / GetExtendedUdpTable. Winsock is already initialised:
  * libuv calls WSAStartup when Node starts. */
@@ -17,6 +18,7 @@
 
 #include "ports/ports.h"
 #include "ports/sockaddr.h"
+#include "ports/ports_os.h"
 
 #ifndef CREATE_WAITABLE_TIMER_HIGH_RESOLUTION
 #define CREATE_WAITABLE_TIMER_HIGH_RESOLUTION 0x00000002 /* Windows 10 1803 */
@@ -54,83 +56,71 @@ static void socket_error(bw_error* err, const char* syscall) {
 
 /* --- bind probe ---------------------------------------------------------- */
 
-static bw_bind_error bind_error_kind(int e) {
+static bw__bind_error bind_error_kind(int e) {
   switch (e) {
     case WSAEADDRINUSE:
-      return BW_BIND_ERROR_IN_USE;
+      return BW__BIND_ERROR_IN_USE;
     case WSAEACCES: /* an excluded port range (Hyper-V, WinNAT) */
-      return BW_BIND_ERROR_DENIED;
+      return BW__BIND_ERROR_DENIED;
     case WSAEADDRNOTAVAIL:
     case WSAEAFNOSUPPORT:
-      return BW_BIND_ERROR_NO_ADDRESS;
+      return BW__BIND_ERROR_NO_ADDRESS;
     default:
-      return BW_BIND_ERROR_OTHER;
+      return BW__BIND_ERROR_OTHER;
   }
 }
 
-bool bw_port_probe(const bw_addr* addr, int port, bool optional, bw_probe_result* result,
-                   int* bound_port, bw_error* err) {
-  struct sockaddr_storage ss;
-  int len = bw_to_sockaddr(addr, port, &ss), e;
+bw__socket_result bw__probe_socket(int family, bw__sock* out, bw_error* err) {
   BOOL yes = TRUE;
   DWORD zero = 0;
-  SOCKET s;
-
-  *bound_port = 0;
-  s = tcp_socket(addr->family);
+  SOCKET s = tcp_socket(family);
   if (s == INVALID_SOCKET) {
-    if (optional && WSAGetLastError() == WSAEAFNOSUPPORT) {
-      *result = BW_PROBE_UNAVAILABLE;
-      return true;
-    }
+    bool no_family = WSAGetLastError() == WSAEAFNOSUPPORT;
     socket_error(err, "socket");
-    return false;
+    return no_family ? BW__SOCKET_NO_FAMILY : BW__SOCKET_FAILED;
   }
   if (setsockopt(s, SOL_SOCKET, SO_EXCLUSIVEADDRUSE, (const char*)&yes, sizeof(yes)) != 0) {
     socket_error(err, "setsockopt");
     closesocket(s);
-    return false;
+    return BW__SOCKET_FAILED;
   }
   /* Dual-stack like Node's "::" (Windows defaults to IPv6-only). */
-  if (addr->family == 6)
-    (void)setsockopt(s, IPPROTO_IPV6, IPV6_V6ONLY, (const char*)&zero, sizeof(zero));
+  if (family == 6) (void)setsockopt(s, IPPROTO_IPV6, IPV6_V6ONLY, (const char*)&zero, sizeof(zero));
+  *out = (bw__sock)s;
+  return BW__SOCKET_OK;
+}
 
-  if (bind(s, (struct sockaddr*)&ss, len) != 0) {
-    e = WSAGetLastError();
-    closesocket(s);
-    if (bw_probe_answer(bind_error_kind(e), optional, result)) return true;
-    bw_error_set(err, BW_ERR_WIN32, e, "bind");
-    return false;
-  }
-  if (port == 0) {
-    len = (int)sizeof(ss);
-    if (getsockname(s, (struct sockaddr*)&ss, &len) != 0) {
-      socket_error(err, "getsockname");
-      closesocket(s);
-      return false;
-    }
-    port = bw_sockaddr_port(&ss);
-  }
-  closesocket(s);
-  *bound_port = port;
-  *result = BW_PROBE_FREE;
-  return true;
+bool bw__sock_bind(bw__sock s, const bw_addr* addr, int port, bw__bind_error* kind, bw_error* err) {
+  struct sockaddr_storage ss;
+  int len = bw_to_sockaddr(addr, port, &ss);
+  if (bind((SOCKET)s, (struct sockaddr*)&ss, len) == 0) return true;
+  *kind = bind_error_kind(WSAGetLastError());
+  socket_error(err, "bind");
+  return false;
+}
+
+int bw__sock_port(bw__sock s, bw_error* err) {
+  struct sockaddr_storage ss;
+  int len = (int)sizeof(ss);
+  if (getsockname((SOCKET)s, (struct sockaddr*)&ss, &len) == 0) return bw_sockaddr_port(&ss);
+  socket_error(err, "getsockname");
+  return -1;
+}
+
+void bw__sock_close(bw__sock s) {
+  closesocket((SOCKET)s);
 }
 
 /* --- readiness waiter ---------------------------------------------------- */
 
 struct bw_port_waiter {
-  bw_wait_request req;
-  bw_wait_done_fn done;
-  void* ctx;
+  bw__wait_job job;
   HANDLE thread;
   HANDLE cancel;  /* manual-reset event */
   HANDLE process; /* SYNCHRONIZE handle of req.pid, or NULL */
   HANDLE timer;   /* high-resolution waitable timer, or NULL */
   volatile LONG cancelled;
 };
-
-typedef enum attempt_result { ATTEMPT_CONNECTED, ATTEMPT_NOT_YET, ATTEMPT_STOP } attempt_result;
 
 /* Waits up to ms for extra (if not NULL), the cancel event or the process.
  * Returns 1 when extra is signalled, 0 on timeout, -1 when the waiter must
@@ -165,6 +155,26 @@ static int wait_events(struct bw_port_waiter* w, HANDLE extra, DWORD ms, bw_wait
   return 0;
 }
 
+int64_t bw__wait_now_us(void) {
+  LARGE_INTEGER count, freq;
+  QueryPerformanceCounter(&count);
+  QueryPerformanceFrequency(&freq);
+  return (int64_t)(count.QuadPart / freq.QuadPart * 1000000 +
+                   count.QuadPart % freq.QuadPart * 1000000 / freq.QuadPart);
+}
+
+bool bw__wait_process_gone(bw_port_waiter* w) {
+  return w->process != NULL && WaitForSingleObject(w->process, 0) == WAIT_OBJECT_0;
+}
+
+int bw__wait_sleep(bw_port_waiter* w, int64_t ms, bw_wait_status* status) {
+  return wait_events(w, NULL, (DWORD)ms, status) < 0 ? -1 : 0;
+}
+
+bool bw__wait_cancelled(bw_port_waiter* w) {
+  return w->cancelled != 0;
+}
+
 static bool soft_connect_error(int e) {
   switch (e) {
     case WSAECONNREFUSED:
@@ -186,27 +196,27 @@ static bool soft_connect_error(int e) {
 /* One connect to addr. Without SIO_TCP_INITIAL_RTO a refused loopback
  * connect is retried for about 2 s (libuv sets it too, src/win/tcp.c);
  * Windows before 10 1709 and Wine ignore it, which is harmless. */
-static attempt_result attempt(struct bw_port_waiter* w, const bw_addr* addr, DWORD wait_ms,
-                              bw_wait_status* status, bw_error* err) {
+bw__attempt bw__wait_attempt(bw_port_waiter* w, const bw_addr* addr, int port, int64_t budget_ms,
+                             bw_wait_status* status, bw_error* err) {
   struct sockaddr_storage ss;
-  int len = bw_to_sockaddr(addr, w->req.port, &ss), e = 0;
+  int len = bw_to_sockaddr(addr, port, &ss), e = 0;
   TCP_INITIAL_RTO_PARAMETERS rto;
   WSANETWORKEVENTS events;
   WSAEVENT ev;
   DWORD bytes = 0;
-  attempt_result result = ATTEMPT_NOT_YET;
+  bw__attempt result = BW__ATTEMPT_NOT_YET;
   SOCKET s = tcp_socket(addr->family);
   if (s == INVALID_SOCKET) {
-    if (WSAGetLastError() == WSAEAFNOSUPPORT) return ATTEMPT_NOT_YET;
+    if (WSAGetLastError() == WSAEAFNOSUPPORT) return BW__ATTEMPT_NOT_YET;
     socket_error(err, "socket");
     *status = BW_WAIT_FAILED;
-    return ATTEMPT_STOP;
+    return BW__ATTEMPT_STOP;
   }
   ev = WSACreateEvent();
   if (ev == WSA_INVALID_EVENT || WSAEventSelect(s, ev, FD_CONNECT) != 0) {
     socket_error(err, ev == WSA_INVALID_EVENT ? "WSACreateEvent" : "WSAEventSelect");
     *status = BW_WAIT_FAILED;
-    result = ATTEMPT_STOP;
+    result = BW__ATTEMPT_STOP;
     goto cleanup;
   }
   rto.Rtt = TCP_INITIAL_RTO_NO_SYN_RETRANSMISSIONS;
@@ -214,14 +224,14 @@ static attempt_result attempt(struct bw_port_waiter* w, const bw_addr* addr, DWO
   (void)WSAIoctl(s, SIO_TCP_INITIAL_RTO, &rto, sizeof(rto), NULL, 0, &bytes, NULL, NULL);
 
   if (connect(s, (struct sockaddr*)&ss, len) == 0) {
-    result = ATTEMPT_CONNECTED;
+    result = BW__ATTEMPT_CONNECTED;
     goto cleanup;
   }
   e = WSAGetLastError();
   if (e == WSAEWOULDBLOCK) {
-    int r = wait_events(w, ev, wait_ms, status);
+    int r = wait_events(w, ev, (DWORD)budget_ms, status);
     if (r < 0) {
-      result = ATTEMPT_STOP;
+      result = BW__ATTEMPT_STOP;
       goto cleanup;
     }
     if (r == 0) goto cleanup;
@@ -229,14 +239,14 @@ static attempt_result attempt(struct bw_port_waiter* w, const bw_addr* addr, DWO
     if (!(events.lNetworkEvents & FD_CONNECT)) goto cleanup;
     e = events.iErrorCode[FD_CONNECT_BIT];
     if (e == 0) {
-      result = ATTEMPT_CONNECTED;
+      result = BW__ATTEMPT_CONNECTED;
       goto cleanup;
     }
   }
   if (!soft_connect_error(e)) {
     bw_error_set(err, BW_ERR_WIN32, e, "connect");
     *status = BW_WAIT_FAILED;
-    result = ATTEMPT_STOP;
+    result = BW__ATTEMPT_STOP;
   }
 
 cleanup:
@@ -245,59 +255,9 @@ cleanup:
   return result;
 }
 
-static ULONGLONG now_ms(void) {
-  return GetTickCount64();
-}
-
 static DWORD WINAPI waiter_main(void* arg) {
   struct bw_port_waiter* w = arg;
-  ULONGLONG deadline = w->req.timeout_ms < 0 ? 0 : now_ms() + (ULONGLONG)w->req.timeout_ms;
-  bw_wait_status status = BW_WAIT_FAILED;
-  const bw_addr* connected = NULL;
-  bw_error err;
-  bw_error_clear(&err);
-
-  for (;;) {
-    size_t i;
-    DWORD sleep_ms = BW_WAIT_INTERVAL_MS;
-    for (i = 0; i < w->req.naddrs && connected == NULL; i++) {
-      /* At most 1 s per connect, so that a dropped SYN is sent again. */
-      ULONGLONG now = now_ms();
-      DWORD wait_ms = 1000;
-      /* Unsigned: past the deadline, deadline - now wraps to a huge value. */
-      if (w->req.timeout_ms >= 0 && now >= deadline)
-        wait_ms = 1;
-      else if (w->req.timeout_ms >= 0 && deadline - now < wait_ms)
-        wait_ms = (DWORD)(deadline - now);
-      attempt_result r = attempt(w, &w->req.addrs[i], wait_ms, &status, &err);
-      if (r == ATTEMPT_STOP) goto done;
-      if (r == ATTEMPT_CONNECTED) connected = &w->req.addrs[i];
-    }
-    /* A listener seen after the process died is someone else's. */
-    if (w->process != NULL && WaitForSingleObject(w->process, 0) == WAIT_OBJECT_0) {
-      status = BW_WAIT_EXITED;
-      goto done;
-    }
-    if (connected != NULL) {
-      status = BW_WAIT_CONNECTED;
-      goto done;
-    }
-    if (w->req.timeout_ms >= 0) {
-      ULONGLONG now = now_ms();
-      if (now >= deadline) {
-        status = BW_WAIT_TIMED_OUT;
-        goto done;
-      }
-      if (deadline - now < sleep_ms) sleep_ms = (DWORD)(deadline - now);
-    }
-    if (wait_events(w, NULL, sleep_ms, &status) < 0) goto done;
-  }
-
-done:
-  if (status == BW_WAIT_EXITED) bw_error_set(&err, BW_ERR_POSIX, ESRCH, "OpenProcess");
-  if (status == BW_WAIT_TIMED_OUT) bw_error_set(&err, BW_ERR_POSIX, ETIMEDOUT, "connect");
-  if (w->cancelled) status = BW_WAIT_CANCELLED;
-  w->done(w->ctx, status, status == BW_WAIT_CONNECTED ? connected : NULL, &err);
+  bw__wait_run(w, &w->job, "OpenProcess");
   return 0;
 }
 
@@ -315,9 +275,7 @@ bw_port_waiter* bw_port_waiter_start(const bw_wait_request* req, bw_wait_done_fn
     bw_error_set(err, BW_ERR_POSIX, ENOMEM, "calloc");
     return NULL;
   }
-  w->req = *req;
-  w->done = done;
-  w->ctx = ctx;
+  w->job = (bw__wait_job){*req, done, ctx};
   w->cancel = CreateEventW(NULL, TRUE, FALSE, NULL);
   if (w->cancel == NULL) {
     bw_error_from_os(err, "CreateEventW");
