@@ -1,8 +1,10 @@
 'use strict';
 // npm run lint:c — the C sources are clang-format clean (.clang-format) and
 // cppcheck clean (warnings, portability, performance), every file below
-// binding/ (the include root, as in the build). Installs the tools
-// with apt-get when they are missing.
+// binding/ (the include root, as in the build), and the generated
+// binding/node/napi_win_fns.h is what scripts/gen-napi-win.js makes of
+// node-api-headers today. Installs the tools with apt-get when they are
+// missing.
 
 const fs = require('fs');
 const path = require('path');
@@ -17,7 +19,8 @@ function main() {
   run('clang-format', fix ? ['-i', ...files] : ['--dry-run', '--Werror', ...files]);
   run('cppcheck', ['--quiet', '--error-exitcode=1', '--std=c11', '--enable=warning,portability,performance',
     '--inline-suppr', '--suppress=missingIncludeSystem', `-I${dir}`, '-D__linux__', '-DBW_VERSION="0"', '-DBW_PLATFORM="linux"', '-DNAPI_VERSION=8', `-I${require('node-api-headers').include_dir}`, ...files.filter((f) => f.endsWith('.c'))]);
-  console.log(`lint:c: ${files.length} files clean`);
+  run(process.execPath, [path.join(root, 'scripts', 'gen-napi-win.js'), '--check']);
+  console.log(`lint:c: ${files.length} files clean, napi_win_fns.h up to date`);
 }
 
 try {

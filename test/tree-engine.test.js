@@ -317,6 +317,82 @@ linux('tree engine (Linux: subreaper, /proc child lists)', function () {
     });
   });
 
+  // BACKEND_WARDEN_NO_SUBREAPER=1 is a test-only switch the Linux supervisor
+  // reads: it then skips PR_SET_CHILD_SUBREAPER and runs the path macOS (and
+  // arm64 under qemu-user) always takes. The root's orphans are re-parented
+  // away from the supervisor, and only the sweep of the backend's process
+  // group brings them down.
+  describe('without a subreaper (the macOS path, forced by the test-only BACKEND_WARDEN_NO_SUBREAPER=1): the backend\'s process group is swept', function () {
+    const NO_SUB = { BACKEND_WARDEN_NO_SUBREAPER: '1' };
+    function parentOf(pid) {
+      try {
+        const stat = fs.readFileSync(`/proc/${pid}/stat`, 'latin1');
+        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      } catch {
+        return 0;
+      }
+    }
+
+    it('a root that exits by itself leaves no child of its group behind (the SIGTERM-ignoring child is forced after graceMs)', async function () {
+      const marker = makeMarker();
+      const child = warden.spawnTree(childNode, [ENGINE, 'exit-leaving-child'], { env: markerEnv(marker, NO_SUB), stdout: 'ignore', stderr: 'inherit', graceMs: 2000 });
+      try {
+        const { pid: root } = await child.spawned;
+        const helper = Number((await readReady(path.join(marker, 'ready'))).split(' ')[1]);
+        assert.ok(helper > 0);
+        // The switch took: the orphan went to another parent, not to the
+        // supervisor (which, as a subreaper, would have got it back).
+        const parent = await waitFor(() => { const p = parentOf(helper); return p !== root && p; }, 10000).catch(() => 0);
+        assert.ok(parent === 0 || parent !== child.supervisorPid, `the orphan ${helper} was re-parented to the supervisor: it still is a subreaper`);
+        const { code } = await child.exited;
+        assert.strictEqual(code, 0);
+        assert.deepStrictEqual(await survivors(marker), [], `the root's child ${helper} survived it`);
+        assert.ok(!pidAlive(helper), 'the child is gone');
+      } finally {
+        killMarked(marker);
+        removeMarker(marker);
+      }
+    });
+
+    (hasPerl ? it : it.skip)(`kill() brings down an orphan in the root's group (double-forked, in no child list) with the root${hasPerl ? '' : ' (skipped: needs perl)'}`, async function () {
+      const marker = makeMarker();
+      const child = warden.spawnTree(childNode, [ENGINE, 'group-orphan'], { env: markerEnv(marker, NO_SUB), stdout: 'ignore', stderr: 'inherit' });
+      try {
+        await child.spawned;
+        await readReady(path.join(marker, 'ready'));
+        const helper = Number(await readReady(path.join(marker, 'helper'), 5000));
+        assert.ok(helper > 0);
+        const result = await child.kill({ graceMs: 1000 });
+        assert.deepStrictEqual(await survivors(marker), [], `the orphan ${helper} survived; result ${JSON.stringify(result)}`);
+        assert.ok(result.killed.includes(helper), `the helper is reported killed: ${JSON.stringify(result)}`);
+        assert.deepStrictEqual(result.survivors, []);
+      } finally {
+        killMarked(marker);
+        removeMarker(marker);
+      }
+    });
+
+    (hasPerl ? it : it.skip)(`after host death, an orphan in the root's group is gone within hostDeathGraceMs + the force${TIMED}${QEMU_NOTE}${hasPerl ? '' : ' (skipped: needs perl)'}`, async function () {
+      this.timeout(slow(SANITIZED ? 180000 : 60000));
+      const marker = makeMarker();
+      const host = spawn(process.execPath, [HOST, '10000', '900', 'group-orphan'], { env: markerEnv(marker, NO_SUB), stdio: ['ignore', 'ignore', 'inherit'] });
+      try {
+        await readReady(path.join(marker, 'host-ready'));
+        const helper = Number(await readReady(path.join(marker, 'helper'), 5000));
+        const t0 = Date.now();
+        host.kill('SIGKILL');
+        await waitFor(() => markedProcesses(marker).length === 0, SANITIZED ? 30000 : 8000, 10).catch(() => {});
+        const dt = Date.now() - t0;
+        assert.deepStrictEqual(markedProcesses(marker), [], `the orphan ${helper} survived host death`);
+        if (!SANITIZED) assert.ok(dt < slow(4500), `tree gone ${dt} ms after host death`);
+      } finally {
+        host.kill('SIGKILL');
+        killMarked(marker);
+        removeMarker(marker);
+      }
+    });
+  });
+
   describe("the supervisor's report when the root exits by itself", function () {
     // Blocks the JS thread until the supervisor has exited (a zombie: Node
     // reaps it only from the event loop), so its last lines sit unread.
@@ -336,9 +412,10 @@ linux('tree engine (Linux: subreaper, /proc child lists)', function () {
 
     for (const when of ['exit', 'spawned']) {
       const title = when === 'exit' ? "kill() on the root's 'exit'" : "kill() while the supervisor exits, before its 'exit' line is read";
-      it(`${title} reports forced: false and nothing killed (the "closed" report is not lost to EPIPE), 8 runs`, async function () {
-        for (let i = 0; i < 8; i++) {
-          const child = warden.spawnTree(process.execPath, ['-e', ''], { stdout: 'ignore', stderr: 'ignore' });
+      it(`${title} reports forced: false and nothing killed (the "closed" report is not lost to EPIPE), 8 runs, and 8 more without a subreaper (BACKEND_WARDEN_NO_SUBREAPER=1: the group sweep reports no root it did not kill)`, async function () {
+        for (let i = 0; i < 16; i++) {
+          const env = i < 8 ? process.env : { ...process.env, BACKEND_WARDEN_NO_SUBREAPER: '1' };
+          const child = warden.spawnTree(process.execPath, ['-e', ''], { env, stdout: 'ignore', stderr: 'ignore' });
           if (when === 'exit') await new Promise((resolve) => child.once('exit', resolve));
           else await child.spawned;
           blockUntilZombie(child.supervisorPid);

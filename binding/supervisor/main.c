@@ -5,7 +5,8 @@
  * and tears the whole tree down — graceful signal, wait, force — when the
  * host asks, when the host dies (control socket EOF, parent-death signal,
  * host exit watch) or when the backend's root exits on its own. On Linux it
- * is a child subreaper, so daemonized descendants come back to it. It exits
+ * is a child subreaper, so daemonized descendants come back to it; without
+ * one (macOS) the backend's process group is swept too (sweep_group). It exits
  * only when no descendant is left (waitpid reports ECHILD), with the
  * backend's status as its own. Host death is an emergency, not a stop: the
  * polite signal gets at most <host-death-grace-ms> (the host caps it below a
@@ -43,12 +44,16 @@ typedef struct sup {
   int64_t grace_ms;
   int64_t host_death_ms;
   bool subreaper;
+  /* No subreaper: the root is left a zombie until its group is swept. */
+  bool hold_root;
+  double root_start;
   struct rlimit nofile; /* as the host gave it; restored for the backend */
   int sigpipe[2];
   int host_watch;
-  bool root_reaped;
+  bool root_exited;
   bool root_reported;
-  int root_status;
+  int root_code;   /* its exit code, when root_signal is 0 */
+  int root_signal; /* the signal that ended it, or 0 */
   char line[256];
   size_t line_len;
 } sup;
@@ -109,19 +114,40 @@ static void close_stray_fds(void) {
   }
 }
 
+static int64_t now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 static void set_cloexec_nonblock(int fd) {
   fcntl(fd, F_SETFD, FD_CLOEXEC);
   fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
 }
 
-/* Reaps every exited child. Returns false once no child is left (ECHILD). */
+/* Reaps every exited child. Returns false once no child is left (ECHILD).
+ * While the root is held (no subreaper: it is then our only child, nothing
+ * is re-parented to us), its exit is only noted and it stays a zombie. */
 static bool reap_children(sup* s) {
   int status;
   pid_t p;
+  if (s->hold_root) {
+    siginfo_t si;
+    memset(&si, 0, sizeof(si));
+    if (!s->root_exited && waitid(P_PID, (id_t)s->root, &si, WEXITED | WNOHANG | WNOWAIT) == 0 &&
+        si.si_pid == s->root &&
+        (si.si_code == CLD_EXITED || si.si_code == CLD_KILLED || si.si_code == CLD_DUMPED)) {
+      s->root_exited = true;
+      s->root_code = si.si_code == CLD_EXITED ? si.si_status : 0;
+      s->root_signal = si.si_code == CLD_EXITED ? 0 : si.si_status;
+    }
+    return true;
+  }
   while ((p = waitpid(-1, &status, WNOHANG)) > 0) {
     if (p == s->root) {
-      s->root_reaped = true;
-      s->root_status = status;
+      s->root_exited = true;
+      s->root_code = WIFEXITED(status) ? WEXITSTATUS(status) : 0;
+      s->root_signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
     }
   }
   return !(p < 0 && errno == ECHILD);
@@ -133,12 +159,12 @@ static void reap(void* ctx) {
 
 static void report_exit(sup* s) {
   char buf[64];
-  if (!s->root_reaped || s->root_reported) return;
+  if (!s->root_exited || s->root_reported) return;
   s->root_reported = true;
-  if (WIFSIGNALED(s->root_status))
-    send_line(buf, snprintf(buf, sizeof(buf), "exit -1 %d\n", WTERMSIG(s->root_status)));
+  if (s->root_signal)
+    send_line(buf, snprintf(buf, sizeof(buf), "exit -1 %d\n", s->root_signal));
   else
-    send_line(buf, snprintf(buf, sizeof(buf), "exit %d 0\n", WEXITSTATUS(s->root_status)));
+    send_line(buf, snprintf(buf, sizeof(buf), "exit %d 0\n", s->root_code));
 }
 
 static void write_pids(char** p, char* end, const int64_t* pids, size_t n) {
@@ -151,8 +177,9 @@ static void write_pids(char** p, char* end, const int64_t* pids, size_t n) {
   }
 }
 
-/* Appends b's killed to a's (a later force round); survivors are b's. */
-static void merge_result(bw_kill_result* a, bw_kill_result* b) {
+/* Appends b's killed to a's. A later force round (more) has the last word on
+ * survivors; a group sweep's survivors are added to a's. */
+static void merge_result(bw_kill_result* a, bw_kill_result* b, bool more) {
   int64_t* killed = calloc(a->killed_count + b->killed_count + 1, sizeof(int64_t));
   if (killed != NULL) {
     if (a->killed_count) memcpy(killed, a->killed, a->killed_count * sizeof(int64_t));
@@ -162,12 +189,21 @@ static void merge_result(bw_kill_result* a, bw_kill_result* b) {
     a->killed = killed;
     a->killed_count += b->killed_count;
   }
-  free(a->survivors);
-  a->survivors = b->survivors;
-  a->survivor_count = b->survivor_count;
-  a->forced = true;
+  if (more || a->survivor_count == 0) {
+    free(a->survivors);
+    a->survivors = b->survivors;
+    a->survivor_count = b->survivor_count;
+    b->survivors = NULL;
+  } else if (b->survivor_count > 0) {
+    int64_t* all = realloc(a->survivors, (a->survivor_count + b->survivor_count) * sizeof(int64_t));
+    if (all != NULL) {
+      memcpy(all + a->survivor_count, b->survivors, b->survivor_count * sizeof(int64_t));
+      a->survivors = all;
+      a->survivor_count += b->survivor_count;
+    }
+  }
+  a->forced = more || a->forced || b->forced;
   a->complete = a->complete && b->complete;
-  b->survivors = NULL;
   bw_kill_result_free(b);
 }
 
@@ -187,16 +223,69 @@ static bool kill_descendants(sup* s, int sig, int64_t grace_ms, bw_kill_result* 
   return bw_tree_kill((int64_t)getpid(), &o, r, &err);
 }
 
+static void drop_pid(int64_t* pids, size_t* n, int64_t pid) {
+  size_t i, k = 0;
+  for (i = 0; i < *n; i++)
+    if (pids[i] != pid) pids[k++] = pids[i];
+  *n = k;
+}
+
+/* Without a subreaper the orphans of the root (and of any member that exits
+ * by itself) are re-parented away from us, so no walk from here finds them.
+ * They are still in the backend's process group unless they left it: its id
+ * is the root's pid (setpgid at spawn). The kill engine, rooted at the root,
+ * takes that group's members in (a group leader's: same pgid, started not
+ * before the root), signals the group, waits what is left of the grace, then
+ * freezes and forces it.
+ *
+ * Why that group is the backend's and no other: a group id is a pid, and the
+ * kernel (Linux, macOS) hands out no pid still in use as a process's pid or
+ * as a group's id. The root is held as an unreaped zombie until this sweep is
+ * over (hold_root), so its pid stays ours: no other process can get it, and
+ * so none can found a group with that id (a new group's id is its leader's
+ * own pid). Group <root> can only hold the root's own descendants that kept
+ * its group (or a process of the host's session that joined it on purpose).
+ * Only after the sweep is the root reaped; from then on the id could be
+ * reused once the group is empty, so the group is never signalled again. */
+static void sweep_group(sup* s, int sig, int64_t grace_ms, bw_kill_result* r) {
+  bw_kill_opts o;
+  bw_kill_result g;
+  bw_error err;
+  if (!s->hold_root) return;
+  bw_kill_opts_init(&o);
+  o.signal = sig;
+  /* At least a look: a zombie root's group members are found by the whole-
+   * system scan the engine runs while it waits, not by its first snapshot. */
+  o.grace_ms = grace_ms > 0 ? grace_ms : 1;
+  o.start_time = s->root_start;
+  o.on_wake = reap;
+  o.ctx = s;
+  bw_error_clear(&err);
+  if (bw_tree_kill((int64_t)s->root, &o, &g, &err)) {
+    /* The root's own end is kill_descendants' to report: it was gone (or
+     * killed there) before this sweep began. */
+    drop_pid(g.killed, &g.killed_count, (int64_t)s->root);
+    drop_pid(g.survivors, &g.survivor_count, (int64_t)s->root);
+    merge_result(r, &g, false);
+  } else
+    kill(-s->root, SIGKILL); /* the zombie still holds the id */
+  s->hold_root = false;
+}
+
 /* Tears the whole tree down, reports, and exits with the backend's status. */
 static void teardown(sup* s, int sig, int64_t grace_ms) {
   bw_kill_result r;
   char* buf;
   size_t cap;
   int i;
+  const int64_t deadline = now_ms() + grace_ms;
   if (!kill_descendants(s, sig, grace_ms, &r)) {
-    /* Last resort: SIGKILL to the backend's process group. */
-    kill(-s->root, SIGKILL);
+    /* Last resort: SIGKILL to the backend's process group, while its id is
+     * surely the backend's (see sweep_group). */
+    if (!s->root_exited || s->hold_root) kill(-s->root, SIGKILL);
   }
+  /* The group gets what is left of the grace, not a second one. */
+  sweep_group(s, sig, grace_ms > 0 && deadline > now_ms() ? deadline - now_ms() : 0, &r);
   /* Everything is gone or was killed: collect the zombies until no child is
    * left at all. A descendant that appears now (re-parented to us late)
    * gets a force round of its own. */
@@ -204,7 +293,7 @@ static void teardown(sup* s, int sig, int64_t grace_ms) {
     struct timespec ts = {0, 5000000};
     if (i % 20 == 19) {
       bw_kill_result more;
-      if (kill_descendants(s, SIGKILL, 0, &more)) merge_result(&r, &more);
+      if (kill_descendants(s, SIGKILL, 0, &more)) merge_result(&r, &more, true);
     }
     nanosleep(&ts, NULL);
   }
@@ -229,13 +318,12 @@ static void teardown(sup* s, int sig, int64_t grace_ms) {
   }
   bw_kill_result_free(&r);
 
-  if (s->root_reaped && WIFSIGNALED(s->root_status)) {
+  if (s->root_exited && s->root_signal) {
     /* Die the way the backend died, so the host sees the same signal. */
-    int term = WTERMSIG(s->root_status);
-    signal(term, SIG_DFL);
-    raise(term);
+    signal(s->root_signal, SIG_DFL);
+    raise(s->root_signal);
   }
-  exit(s->root_reaped && WIFEXITED(s->root_status) ? WEXITSTATUS(s->root_status) : 1);
+  exit(s->root_exited ? s->root_code : 1);
 }
 
 /* Handles one control line. */
@@ -372,6 +460,7 @@ int main(int argc, char** argv) {
   signal(SIGPIPE, SIG_IGN);
 
   host_alive = bw__sup_os_init(s.host, HOST_DEATH_SIGNAL, &s.subreaper);
+  s.hold_root = !s.subreaper;
   s.host_watch = bw_procwatch_open(s.host);
   if (s.host_watch >= 0) fcntl(s.host_watch, F_SETFD, FD_CLOEXEC);
 
@@ -384,6 +473,7 @@ int main(int argc, char** argv) {
   bw_error_clear(&err);
   info.start_time = -1;
   bw_proc_info_get(s.root, &info, &err);
+  s.root_start = info.start_time;
   {
     char buf[96];
     send_line(buf, snprintf(buf, sizeof(buf), "spawned %lld %.17g\n", (long long)s.root,
@@ -416,7 +506,7 @@ int main(int argc, char** argv) {
         teardown(&s, SIGTERM, sigs[i] == HOST_DEATH_SIGNAL ? s.host_death_ms : s.grace_ms);
       }
       reap(&s);
-      if (s.root_reaped) {
+      if (s.root_exited) {
         report_exit(&s);
         teardown(&s, SIGTERM, s.grace_ms); /* what the root left behind */
       }

@@ -3,6 +3,8 @@
  * parent-death signal. The host's pidfd watch is os/procwatch_linux.c's. */
 #define _GNU_SOURCE
 
+#include <stdlib.h>
+#include <string.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -14,7 +16,12 @@
 #endif
 
 bool bw__sup_os_init(pid_t host, int sig, bool* subreaper) {
-  *subreaper = prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0;
+  /* Test-only switch: BACKEND_WARDEN_NO_SUBREAPER=1 skips the subreaper, so
+   * that Linux runs the path macOS (and arm64 under qemu-user, which refuses
+   * the call) always takes, and the tests can check it here. */
+  const char* no_subreaper = getenv("BACKEND_WARDEN_NO_SUBREAPER");
+  *subreaper = !(no_subreaper != NULL && strcmp(no_subreaper, "1") == 0) &&
+               prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0;
   /* PR_SET_PDEATHSIG fires when the *thread* that forked us exits; Node
    * spawns from the JS thread, which lives as long as the host. */
   prctl(PR_SET_PDEATHSIG, sig, 0, 0, 0);

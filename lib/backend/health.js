@@ -9,6 +9,7 @@
 
 const EventEmitter = require('events');
 const net = require('net');
+const { onAbort, withTimeout } = require('../abort');
 const { invalidArgValue, invalidArgType, systemError, abortError } = require('../errors');
 const { validateInteger, validateString, validateBoolean } = require('../validate');
 const { request, connectHost } = require('./http');
@@ -44,18 +45,18 @@ function tcpProbe({ host, port, timeoutMs, signal }) {
   return new Promise((resolve, reject) => {
     const socket = net.connect({ host: connectHost(host), port });
     let done = false;
+    let off = () => {};
     const finish = (err) => {
       if (done) return;
       done = true;
       clearTimeout(timer);
-      signal.removeEventListener('abort', onAbort);
+      off();
       socket.destroy();
       if (err) reject(err);
       else resolve('connected');
     };
     const timer = setTimeout(() => finish(systemError('ETIMEDOUT', `no connection within ${timeoutMs} ms`, 'connect')), timeoutMs);
-    const onAbort = () => finish(abortError(signal.reason));
-    signal.addEventListener('abort', onAbort, { once: true });
+    off = onAbort(signal, () => finish(abortError(signal.reason)));
     socket.once('connect', () => finish(null));
     socket.once('error', finish);
   });
@@ -127,13 +128,9 @@ class HealthMonitor extends EventEmitter {
     let ok = false;
     let last;
     try {
-      last = await Promise.race([
-        this._probe(controller.signal),
-        new Promise((resolve, reject) => {
-          const t = setTimeout(() => reject(systemError('ETIMEDOUT', `no answer within ${this._o.timeoutMs} ms`, 'probe')), this._o.timeoutMs);
-          controller.signal.addEventListener('abort', () => clearTimeout(t), { once: true });
-        }),
-      ]);
+      last = await withTimeout(this._probe(controller.signal), this._o.timeoutMs, () => {
+        throw systemError('ETIMEDOUT', `no answer within ${this._o.timeoutMs} ms`, 'probe');
+      });
       ok = true;
     } catch (err) {
       last = err;

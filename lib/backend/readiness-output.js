@@ -6,6 +6,7 @@
 // choose-then-bind race (ASP.NET Core --urls http://127.0.0.1:0, Vite,
 // uvicorn print such a line).
 
+const { onAbort } = require('../abort');
 const { invalidArgType, invalidArgValue, systemError, abortError } = require('../errors');
 
 // options.readiness.stdout → { re, captures } or null.
@@ -39,11 +40,12 @@ function addressOf(match) {
 function waitForOutput({ stdout, subscribe, earlier = [], deadline, signal }) {
   return new Promise((resolve, reject) => {
     let unsubscribe = () => {};
+    let off = () => {};
     let timer;
     const finish = (err, value) => {
       unsubscribe();
+      off();
       clearTimeout(timer);
-      if (signal) signal.removeEventListener('abort', onAbort);
       if (err) reject(err);
       else resolve(value);
     };
@@ -60,9 +62,9 @@ function waitForOutput({ stdout, subscribe, earlier = [], deadline, signal }) {
       }
       return true;
     };
-    const onAbort = () => finish(abortError(signal.reason));
-    if (signal && signal.aborted) return onAbort();
-    if (signal) signal.addEventListener('abort', onAbort, { once: true });
+    const abort = () => finish(abortError(signal.reason));
+    if (signal && signal.aborted) return abort();
+    if (signal) off = onAbort(signal, abort);
     for (const line of earlier) if (test(line)) return undefined;
     unsubscribe = subscribe((line) => test(line));
     timer = setTimeout(() => {

@@ -8,6 +8,7 @@
 const fs = require('fs');
 
 const { binding } = require('../native');
+const { onAbort } = require('../abort');
 const { abortError, invalidArgType, invalidArgValue } = require('../errors');
 const {
   validateAbortSignal, validateEnv, validateInteger, validateOptions, validatePid, validateString,
@@ -125,11 +126,7 @@ function stopOn(child, { signal, timeoutMs, graceMs }) {
     child[flag] = true;
     child.kill({ graceMs }).catch(() => {});
   };
-  if (signal) {
-    const onAbort = () => stop('cancelled');
-    signal.addEventListener('abort', onAbort, { once: true });
-    cleanups.push(() => signal.removeEventListener('abort', onAbort));
-  }
+  if (signal) cleanups.push(onAbort(signal, () => stop('cancelled')));
   if (timeoutMs !== undefined) {
     const timer = setTimeout(stop, timeoutMs, 'timedOut');
     cleanups.push(() => clearTimeout(timer));

@@ -5,7 +5,7 @@
 // symbol version tables; the ad-hoc code signature of the macOS arm64
 // binaries checked page by page; the Windows addons import no node.exe (the
 // Node-API functions are resolved from the host at load time, see
-// scripts/gen-napi-win.js). Nothing here runs macOS or Windows-arm64 code.
+// binding/node/napi_win.c). Nothing here runs macOS or Windows-arm64 code.
 
 const assert = require('assert');
 const { spawnSync } = require('child_process');
