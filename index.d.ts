@@ -437,7 +437,8 @@ export interface TreeUsageOptions {
 }
 
 /**
- * CPU and memory of the tree rooted at `pid`: Linux from `/proc` in one pass, macOS from libproc,
+ * CPU and memory of the tree rooted at `pid`, by parent links (a descendant whose parent exited is
+ * not in it; `backend.usage()` counts such a member): Linux from `/proc`, macOS from libproc,
  * Windows from per-process counters. Rejects `ESRCH` when no such process exists.
  */
 export function treeUsage(pid: number, options?: TreeUsageOptions): Promise<TreeUsage>;
@@ -793,7 +794,7 @@ export interface Backend<U extends string | null = string | null> extends EventE
   dispose(): Promise<BackendStopResult>;
   /** A cheap snapshot; no system calls. */
   status(): BackendStatus;
-  /** CPU and memory of the backend's whole tree; rejects `ERR_BACKEND_NOT_RUNNING` when no process runs. */
+  /** CPU and memory of the backend's whole tree (daemons re-parented to the supervisor, or in the job, included); rejects `ERR_BACKEND_NOT_RUNNING` when no process runs. */
   usage(): Promise<TreeUsage>;
   /** The Windows Firewall verdict for this backend's program, port and host. */
   checkFirewall(): Promise<FirewallStatus>;

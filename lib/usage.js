@@ -57,20 +57,40 @@ class UsageSampler {
   // null; its CPU figure includes members that already exited. The live
   // members' sum is taken when it is larger (Wine's job accounting reports
   // no CPU time at all).
-  // jobPids(): the PIDs in the Windows job; members the parent links miss
-  // (a grandchild whose parent exited) are sampled and added.
-  async sample(pid, startTime, job, jobPids) {
+  // more: where the backend's members that the root's parent links miss (a
+  // grandchild whose parent exited) are found, or undefined:
+  //   { jobPids() }: the PIDs in the Windows job, each sampled with its own
+  //     subtree;
+  //   { supervisorPid }: Linux and macOS, the supervisor's descendants (on
+  //     Linux it is a child subreaper, so such orphans are re-parented to
+  //     it); the supervisor itself is not counted.
+  // Either way a member that vanished meanwhile is skipped.
+  async sample(pid, startTime, job, more) {
     const raw = await binding().treeUsage(pid, startTime);
-    if (jobPids) await addMembers(raw, jobPids());
+    if (more && more.jobPids) await addJobMembers(raw, more.jobPids());
+    else if (more && more.supervisorPid) await addSupervised(raw, more.supervisorPid);
     const acct = job ? job() : null;
     const jobCpu = acct ? Math.max(acct.cpuMs, raw.cpuMs) : undefined;
     return this.compute(raw, performance.now(), jobCpu);
   }
 }
 
+// members into raw (and its sums), those raw already has left out. seen:
+// the PIDs of raw's members, kept up to date.
+function merge(raw, members, seen = new Set(raw.members.map((m) => m.pid))) {
+  for (const m of members) {
+    if (seen.has(m.pid)) continue;
+    seen.add(m.pid);
+    raw.members.push(m);
+    raw.cpuMs += m.cpuMs;
+    raw.rssBytes += m.rssBytes;
+  }
+  raw.processes = raw.members.length;
+}
+
 // The job's members that raw's tree lacks, each with its own subtree, into
-// raw (and its sums). One that vanished meanwhile is skipped.
-async function addMembers(raw, pids) {
+// raw. One that vanished meanwhile is skipped.
+async function addJobMembers(raw, pids) {
   const seen = new Set(raw.members.map((m) => m.pid));
   for (const pid of pids) {
     if (seen.has(pid)) continue;
@@ -80,15 +100,26 @@ async function addMembers(raw, pids) {
     } catch {
       continue;
     }
-    for (const m of sub.members) {
-      if (seen.has(m.pid)) continue;
-      seen.add(m.pid);
-      raw.members.push(m);
-      raw.cpuMs += m.cpuMs;
-      raw.rssBytes += m.rssBytes;
-    }
+    merge(raw, sub.members, seen);
   }
-  raw.processes = raw.members.length;
+}
+
+// The supervisor's descendants that raw's tree lacks, into raw. Its tree
+// counts only while the root (raw's first member, same identity) is still
+// its child: a supervisor that is gone, or a PID that now names another
+// process, adds nothing.
+async function addSupervised(raw, supervisorPid) {
+  let sub;
+  try {
+    sub = await binding().treeUsage(supervisorPid);
+  } catch {
+    return;
+  }
+  const root = raw.members[0];
+  const same = (m) => m.pid === root.pid && m.ppid === supervisorPid &&
+    (m.startTime === null || root.startTime === null || m.startTime === root.startTime);
+  if (!sub.members.some(same)) return;
+  merge(raw, sub.members.filter((m) => m.pid !== supervisorPid && m.pid !== process.pid));
 }
 
 // Samplers of treeUsage(pid) callers, by pid: "since the previous call"

@@ -43,10 +43,15 @@ function jobUsageOf(run) {
   return run.proc && typeof run.proc.jobUsage === 'function' ? run.proc.jobUsage() : null;
 }
 
-// The PIDs in a Windows backend's job (members parent links may miss), or
-// undefined elsewhere.
-function jobPidsOf(run) {
-  return run.proc && typeof run.proc.jobPids === 'function' ? () => run.proc.jobPids() : undefined;
+// Where the backend's members that the root's parent links miss are found
+// (lib/usage.js UsageSampler.sample): the PIDs in a Windows backend's job,
+// or the supervisor's descendants on Linux and macOS.
+function moreMembersOf(run) {
+  const proc = run.proc;
+  if (!proc) return undefined;
+  if (typeof proc.jobPids === 'function') return { jobPids: () => proc.jobPids() };
+  if (proc.supervisorPid) return { supervisorPid: proc.supervisorPid };
+  return undefined;
 }
 
 class Observer {
@@ -173,7 +178,7 @@ class Observer {
       run.limitTimer = null;
       let u = null;
       try {
-        u = await sampler.sample(run.pid, run.startTime, undefined, jobPidsOf(run));
+        u = await sampler.sample(run.pid, run.startTime, undefined, moreMembersOf(run));
       } catch { /* gone: the exit handler takes over */ }
       if (run.halted) return;
       if (u && u.rssBytes > l.memoryBytes) {
@@ -252,7 +257,7 @@ class Observer {
     if (!run || run.pid === undefined || run.exitInfo) {
       throw codedError(Error, 'ERR_BACKEND_NOT_RUNNING', `backend "${name}" is not running`);
     }
-    return run.usage.sample(run.pid, run.startTime, () => jobUsageOf(run), jobPidsOf(run));
+    return run.usage.sample(run.pid, run.startTime, () => jobUsageOf(run), moreMembersOf(run));
   }
 }
 
