@@ -486,9 +486,13 @@ describe('Backend', function () {
 
     it('stop() during the back-off cancels the restart', async function () {
       const d = dir();
-      const b = backend(['--crash-after=50', `--pid-dir=${d}`], { restart: { backoffMs: 5000 } });
+      const b = backend([`--pid-dir=${d}`], { restart: { backoffMs: 5000 } });
       const restarting = once(b, 'restarting');
-      await b.start();
+      const info = await b.start();
+      // The crash comes once start() has resolved (GET /crash): a timed one
+      // (--crash-after=50) could come before readiness was seen on a loaded
+      // machine, and start() then rejected.
+      await httpGet(`${info.url}/crash`);
       await restarting;
       assert.strictEqual(b.status().state, 'starting');
       assert.deepStrictEqual(await b.stop(), { success: true, forced: false });
