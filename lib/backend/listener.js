@@ -115,4 +115,15 @@ async function addressInUse(run, o, exit, how, tail) {
   return err;
 }
 
-module.exports = { listenerOf, describeHolder, addressInUse, inTree, ownerNamed };
+// Whether a start whose backend lost the port the library chose for it
+// (err: addressInUse's EADDRINUSE, for that port) may try another one: not
+// when the app pins the port (range [p, p]), nor when the backend chose its
+// own (chosen is then 0 or null, not choosePort's hold).
+function mayTryAnotherPort(o, chosen, err) {
+  if (!chosen || typeof chosen !== 'object' || !err) return false;
+  if (err.code !== 'EADDRINUSE' || err.syscall !== 'listen' || err.port !== chosen.port) return false;
+  const { range } = o.port;
+  return !(range && range[0] === range[1]);
+}
+
+module.exports = { listenerOf, describeHolder, addressInUse, inTree, ownerNamed, mayTryAnotherPort };
