@@ -781,6 +781,31 @@ describe('Backend', function () {
       }
     });
 
+    it(`a pinned port ([p, p]) another process holds before the start: start() rejects with EADDRINUSE naming the holder, nothing spawned${isWine ? WINE_LISTENER : ''}`, async function () {
+      const holder = await listeningPort();
+      try {
+        const taken = holder.address().port;
+        const b = backend([], { port: { preferred: taken, range: [taken, taken] } });
+        const exits = [];
+        b.on('exit', (e) => exits.push(e));
+        await assert.rejects(b.start(), (err) => {
+          assert.strictEqual(err.code, 'EADDRINUSE', err.message);
+          assert.strictEqual(err.syscall, 'listen');
+          assert.strictEqual(err.port, taken);
+          assert.ok(err.message.includes(`pinned port ${taken} on 127.0.0.1 is in use by`), err.message);
+          if (!isWine) assert.deepStrictEqual(err.holder, { pid: process.pid, name: err.holder.name });
+          return true;
+        });
+        assert.deepStrictEqual(exits, [], 'nothing was spawned');
+        assert.strictEqual(b.status().state, 'stopped');
+        assert.strictEqual(b.status().lastError.code, 'EADDRINUSE');
+        assert.ok(holder.listening);
+        await assertConsistent(b);
+      } finally {
+        holder.close();
+      }
+    });
+
     (isWine ? it.skip : it)(`a port with a fallback taken by another process after it was chosen: start() spawns again on another port, not a crash, and leaves the holder alone${WINE_THIEF}`, async function () {
       const port = await unusedPort();
       const logger = captureLogger();
