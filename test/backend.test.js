@@ -840,7 +840,7 @@ describe('Backend', function () {
       }
     });
 
-    (isWine || isWindows ? it.skip : it)(`a restart whose port is taken after it was chosen: it spawns again on another port, one restart counted, the holder left alone${isWindows ? ' (skipped on Windows: the test kills the root with SIGKILL; and Wine names no listener)' : ''}`, async function () {
+    (isWine ? it.skip : it)(`a restart whose port is taken after it was chosen: it spawns again on another port, one restart counted, the holder left alone${WINE_THIEF}`, async function () {
       const port = await unusedPort();
       const b = backend(['--delay=1500'], { port, timeoutMs: 60000, restart: { backoffMs: 50 } });
       const first = await b.start();
