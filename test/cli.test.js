@@ -8,7 +8,9 @@ const net = require('net');
 const os = require('os');
 const path = require('path');
 const { spawn, execFile } = require('child_process');
-const { fixture, isWindows, isWine, waitFor, pidAlive } = require('./helpers');
+const {
+  fixture, isWindows, isWine, waitFor, pidAlive, makeMarker, markerEnv, killMarked, removeMarker,
+} = require('./helpers');
 
 const BIN = path.join(__dirname, '..', 'bin', 'backend-warden.js');
 
@@ -25,26 +27,33 @@ async function cliJson(args) {
   return { code: r.code, data: JSON.parse(r.stdout), stderr: r.stderr };
 }
 
+// Every holder's tree carries a marker (test/hooks.js checks that none
+// outlives its test); cleanup kills the whole tree, not only the root, whose
+// children would outlive it on Linux.
 const running = [];
 async function startHolder(extra = []) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bw-cli-'));
   const readyFile = path.join(dir, 'port');
-  const child = spawn(process.execPath, [fixture('observe-backend.js'), '--ready-file', readyFile, ...extra], { stdio: 'ignore' });
-  running.push(child);
+  const marker = makeMarker();
+  const child = spawn(process.execPath, [fixture('observe-backend.js'), '--ready-file', readyFile, ...extra], { stdio: 'ignore', env: markerEnv(marker) });
+  running.push({ child, marker });
   const port = Number(await waitFor(() => fs.existsSync(readyFile) && fs.readFileSync(readyFile, 'utf8'), 15000));
   return { child, port };
 }
 
-afterEach(() => {
-  for (const c of running.splice(0)) {
-    try {
-      process.kill(c.pid, 'SIGKILL');
-    } catch { /* gone */ }
-  }
-});
-
 describe('cli: backend-warden', function () {
   this.timeout(60000);
+
+  // In the describe, so that it runs before the leak check's root hook.
+  afterEach(() => {
+    for (const { child, marker } of running.splice(0)) {
+      try {
+        process.kill(child.pid, 'SIGKILL');
+      } catch { /* gone */ }
+      killMarked(marker);
+      removeMarker(marker);
+    }
+  });
 
   it('with no arguments prints usage, the commands and the exit codes, and exits 0', async () => {
     const r = await cli([]);

@@ -7,25 +7,33 @@ const os = require('os');
 const path = require('path');
 const { spawn } = require('child_process');
 const { treeUsage, processInfo } = require('..');
-const { isWine, fixture, waitFor, httpGet } = require('./helpers');
+const {
+  isWine, fixture, waitFor, httpGet, makeMarker, markerEnv, killMarked, removeMarker,
+} = require('./helpers');
 
 describe('usage: treeUsage', function () {
   this.timeout(30000);
   let child;
   let port;
+  let marker;
 
   before(async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bw-usage-'));
     const readyFile = path.join(dir, 'port');
-    child = spawn(process.execPath, [fixture('observe-backend.js'), '--children', '2', '--ready-file', readyFile], { stdio: 'ignore' });
+    // The marker: test/hooks.js checks that no member outlives the run.
+    marker = makeMarker();
+    child = spawn(process.execPath, [fixture('observe-backend.js'), '--children', '2', '--ready-file', readyFile], { stdio: 'ignore', env: markerEnv(marker) });
     port = Number(await waitFor(() => fs.existsSync(readyFile) && fs.readFileSync(readyFile, 'utf8'), 15000));
     await waitFor(async () => (await treeUsage(child.pid)).processes === 3, 15000);
   });
 
+  // The whole tree: the two children would outlive their root on Linux.
   after(() => {
     try {
       process.kill(child.pid, 'SIGKILL');
     } catch { /* gone */ }
+    killMarked(marker);
+    removeMarker(marker);
   });
 
   it('lists the whole tree, root first, and sums its figures', async () => {
