@@ -840,6 +840,37 @@ describe('Backend', function () {
       }
     });
 
+    (isWine ? it.skip : it)(`a port taken again on every spawn: the start gives up after 3 spawns with EADDRINUSE for the last port, every holder left alone${WINE_THIEF}`, async function () {
+      const b = backend(['--delay=1500'], { port: await unusedPort(), timeoutMs: 60000 });
+      const retries = [];
+      b.on('portTaken', (e) => retries.push(e));
+      const starting = b.start();
+      starting.catch(() => {});
+      const thieves = [];
+      try {
+        let pid = null;
+        for (let i = 0; i < 3; i++) {
+          pid = await waitFor(() => b.status().pid !== pid && b.status().pid, 20000);
+          thieves.push(await takePort(b.status().port));
+        }
+        const ports = thieves.map((t) => t.address().port);
+        await assert.rejects(starting, (err) => {
+          assert.strictEqual(err.code, 'EADDRINUSE', err.message);
+          assert.strictEqual(err.port, ports[2]);
+          assert.deepStrictEqual(err.holder, { pid: process.pid, name: err.holder.name });
+          return true;
+        });
+        assert.deepStrictEqual(retries.map((e) => [e.port, e.attempt, e.nextPort]), [[ports[0], 1, ports[1]], [ports[1], 2, ports[2]]]);
+        assert.strictEqual(new Set(ports).size, 3, ports.join(', '));
+        assert.strictEqual(b.status().state, 'stopped');
+        assert.strictEqual(b.status().restarts, 0);
+        for (const port of ports) assert.strictEqual(await greeting(port), 'not the backend');
+        await assertConsistent(b);
+      } finally {
+        for (const t of thieves) t.close();
+      }
+    });
+
     (isWine ? it.skip : it)(`a restart whose port is taken after it was chosen: it spawns again on another port, one restart counted, the holder left alone${WINE_THIEF}`, async function () {
       const port = await unusedPort();
       const b = backend(['--delay=1500'], { port, timeoutMs: 60000, restart: { backoffMs: 50 } });
