@@ -520,8 +520,9 @@ export interface BackendPortSpec {
   /** Tried first; `0` or absent = none (the last port used is tried first on restarts). */
   preferred?: number;
   /**
-   * `[min, max]` (1–65535) searched next; then any port the OS assigns. `[p, p]` pins `p`. A
-   * readonly tuple (`as const`) or a `number[]` built elsewhere is accepted; the constructor
+   * `[min, max]` (1–65535) searched next; then any port the OS assigns. `[p, p]` pins `p`: when
+   * another process takes it before the backend binds it, the start fails with `EADDRINUSE` (any
+   * other port is swapped for another: `portTaken`). A readonly tuple (`as const`) or a `number[]` built elsewhere is accepted; the constructor
    * checks that it holds exactly two ports.
    */
   range?: readonly [min: number, max: number] | readonly number[];
@@ -713,6 +714,22 @@ export interface BackendRestartingEvent {
   lastExit: BackendExit | null;
 }
 
+/**
+ * Another process took the port chosen for the backend before the backend bound it (it exited
+ * with EADDRINUSE before it was ready): the start spawns it again on `nextPort`. Up to 3 spawns
+ * in all; not a crash, so not counted by the restart policy. Never for a pinned port (`[p, p]`).
+ */
+export interface BackendPortTakenEvent {
+  /** The port the backend lost. */
+  port: number;
+  /** Who holds it; `null` when the OS does not name the listener. */
+  holder: PortHolder | null;
+  /** 1 for the first spawn of this start, 2 for the second. */
+  attempt: number;
+  /** The port the next spawn is given. */
+  nextPort: number;
+}
+
 export interface BackendCrashedEvent extends BackendExit {
   /** Automatic restarts made before giving up. */
   restarts: number;
@@ -743,6 +760,8 @@ export interface BackendEvents {
   exit: [exit: BackendExit];
   /** A restart is scheduled (automatic) or begins (requested). */
   restarting: [event: BackendRestartingEvent];
+  /** The chosen port was taken before the backend bound it; another port is tried. */
+  portTaken: [event: BackendPortTakenEvent];
   /** Unexpected exit with restarts off or used up. */
   crashed: [event: BackendCrashedEvent];
   /** The state became `stopped`. */
@@ -874,7 +893,8 @@ export interface PortHolder {
 
 /**
  * `start()`/`restart()`: the backend exited before it was ready because its port was taken
- * (another process bound it after it was chosen). Also `findFreePort` when no port the OS
+ * (another process bound it after it was chosen), and the port is pinned (`[p, p]`) or 3 ports
+ * were lost in a row (each loss emits `portTaken`). Also `findFreePort` when no port the OS
  * assigned was free (then only `errno` and `syscall: 'bind'`).
  */
 export interface BackendAddressInUseError extends BackendWardenError {

@@ -734,17 +734,34 @@ describe('Backend', function () {
       await assertConsistent(b);
     });
 
-    (isWine ? it.skip : it)(`a port taken by another process after it was chosen: start() fails fast with EADDRINUSE naming the holder, never ready on its listener${isWine ? ' (skipped on Wine: its TCP table names no listener (pid 0), so a foreign listener cannot be told from the backend\'s)' : ''}`, async function () {
+    // A listener the test opens on the port the backend was given, after
+    // its spawn and before its bind (the fixture binds 1.5 s late).
+    async function takePort(port) {
+      const thief = net.createServer((c) => { c.on('error', () => {}); c.end('not the backend'); });
+      await new Promise((resolve, reject) => thief.once('error', reject).listen(port, '127.0.0.1', resolve));
+      return thief;
+    }
+    // What the port's listener says, read by the test itself.
+    function greeting(port) {
+      return new Promise((resolve, reject) => {
+        let data = '';
+        net.connect(port, '127.0.0.1').on('data', (c) => { data += c; }).on('end', () => resolve(data)).on('error', reject);
+      });
+    }
+    const WINE_THIEF = isWine ? ' (skipped on Wine: its TCP table names no listener (pid 0), so a foreign listener cannot be told from the backend\'s)' : '';
+
+    (isWine ? it.skip : it)(`a pinned port ([p, p]) taken by another process after it was chosen: start() fails fast with EADDRINUSE naming the holder, never ready on its listener${WINE_THIEF}`, async function () {
       const port = await unusedPort();
-      const b = backend(['--delay=1500'], { port, timeoutMs: 60000 });
+      const b = backend(['--delay=1500'], { port: { preferred: port, range: [port, port] }, timeoutMs: 60000 });
+      const retries = [];
+      b.on('portTaken', (e) => retries.push(e));
       const states = [];
       b.on('status', (st) => states.push(st.state));
       const t0 = Date.now();
       const starting = b.start();
       // The backend is spawned with the port and binds it 1.5 s later; take it first.
       await waitFor(() => b.status().pid, 20000);
-      const thief = net.createServer((c) => { c.on('error', () => {}); c.end('not the backend'); });
-      await new Promise((resolve, reject) => thief.once('error', reject).listen(port, '127.0.0.1', resolve));
+      const thief = await takePort(port);
       try {
         await assert.rejects(starting, (err) => {
           assert.strictEqual(err.code, 'EADDRINUSE', err.message);
@@ -761,6 +778,129 @@ describe('Backend', function () {
         assert.ok(!states.includes('running'), states.join(' → '));
         assert.strictEqual(b.status().state, 'stopped');
         assert.strictEqual(b.status().lastError.code, 'EADDRINUSE');
+        assert.deepStrictEqual(retries, [], 'a pinned port is never swapped');
+        await assertConsistent(b);
+      } finally {
+        thief.close();
+      }
+    });
+
+    it(`a pinned port ([p, p]) another process holds before the start: start() rejects with EADDRINUSE naming the holder, nothing spawned${isWine ? WINE_LISTENER : ''}`, async function () {
+      const holder = await listeningPort();
+      try {
+        const taken = holder.address().port;
+        const b = backend([], { port: { preferred: taken, range: [taken, taken] } });
+        const exits = [];
+        b.on('exit', (e) => exits.push(e));
+        await assert.rejects(b.start(), (err) => {
+          assert.strictEqual(err.code, 'EADDRINUSE', err.message);
+          assert.strictEqual(err.syscall, 'listen');
+          assert.strictEqual(err.port, taken);
+          assert.ok(err.message.includes(`pinned port ${taken} on 127.0.0.1 is in use by`), err.message);
+          if (!isWine) assert.deepStrictEqual(err.holder, { pid: process.pid, name: err.holder.name });
+          return true;
+        });
+        assert.deepStrictEqual(exits, [], 'nothing was spawned');
+        assert.strictEqual(b.status().state, 'stopped');
+        assert.strictEqual(b.status().lastError.code, 'EADDRINUSE');
+        assert.ok(holder.listening);
+        await assertConsistent(b);
+      } finally {
+        holder.close();
+      }
+    });
+
+    (isWine ? it.skip : it)(`a port with a fallback taken by another process after it was chosen: start() spawns again on another port, not a crash, and leaves the holder alone${WINE_THIEF}`, async function () {
+      const port = await unusedPort();
+      const logger = captureLogger();
+      const b = backend(['--delay=1500'], { port, timeoutMs: 60000, logger });
+      const states = [];
+      const retries = [];
+      b.on('status', (st) => states.push(st.state));
+      b.on('portTaken', (e) => retries.push(e));
+      const starting = b.start();
+      const firstPid = await waitFor(() => b.status().pid, 20000);
+      assert.strictEqual(b.status().port, port, 'the first spawn was given the port');
+      const thief = await takePort(port);
+      try {
+        const info = await starting;
+        assert.notStrictEqual(info.port, port);
+        assert.notStrictEqual(info.pid, firstPid);
+        assert.strictEqual(b.status().port, info.port);
+        assert.strictEqual(b.status().url, info.url);
+        assert.strictEqual((await httpGet(`${info.url}/pid`)).body, String(info.pid), `${info.url} answers from the new root`);
+        assert.deepStrictEqual(retries, [{ port, holder: { pid: process.pid, name: retries[0].holder.name }, attempt: 1, nextPort: info.port }]);
+        assert.deepStrictEqual(states, ['starting', 'running']);
+        assert.strictEqual(b.status().restarts, 0, 'not counted as a crash');
+        assert.ok(logger.lines.some((l) => l.startsWith('warn:') && l.includes(`port ${port} on 127.0.0.1 is in use by`) && l.includes(`trying port ${info.port} (attempt 2 of 3)`)), logger.lines.join('\n'));
+        assert.ok(!pidAlive(firstPid), 'the first root is gone');
+        assert.ok(thief.listening);
+        assert.strictEqual(await greeting(port), 'not the backend', 'the holder still has its port');
+        await assertConsistent(b);
+        await b.stop();
+        await assertConsistent(b);
+      } finally {
+        thief.close();
+      }
+    });
+
+    (isWine ? it.skip : it)(`a port taken again on every spawn: the start gives up after 3 spawns with EADDRINUSE for the last port, every holder left alone${WINE_THIEF}`, async function () {
+      const b = backend(['--delay=1500'], { port: await unusedPort(), timeoutMs: 60000 });
+      const retries = [];
+      b.on('portTaken', (e) => retries.push(e));
+      const starting = b.start();
+      starting.catch(() => {});
+      const thieves = [];
+      try {
+        let pid = null;
+        for (let i = 0; i < 3; i++) {
+          pid = await waitFor(() => b.status().pid !== pid && b.status().pid, 20000);
+          thieves.push(await takePort(b.status().port));
+        }
+        const ports = thieves.map((t) => t.address().port);
+        await assert.rejects(starting, (err) => {
+          assert.strictEqual(err.code, 'EADDRINUSE', err.message);
+          assert.strictEqual(err.port, ports[2]);
+          assert.deepStrictEqual(err.holder, { pid: process.pid, name: err.holder.name });
+          return true;
+        });
+        assert.deepStrictEqual(retries.map((e) => [e.port, e.attempt, e.nextPort]), [[ports[0], 1, ports[1]], [ports[1], 2, ports[2]]]);
+        assert.strictEqual(new Set(ports).size, 3, ports.join(', '));
+        assert.strictEqual(b.status().state, 'stopped');
+        assert.strictEqual(b.status().restarts, 0);
+        for (const port of ports) assert.strictEqual(await greeting(port), 'not the backend');
+        await assertConsistent(b);
+      } finally {
+        for (const t of thieves) t.close();
+      }
+    });
+
+    (isWine ? it.skip : it)(`a restart whose port is taken after it was chosen: it spawns again on another port, one restart counted, the holder left alone${WINE_THIEF}`, async function () {
+      const port = await unusedPort();
+      const b = backend(['--delay=1500'], { port, timeoutMs: 60000, restart: { backoffMs: 50 } });
+      const first = await b.start();
+      assert.strictEqual(first.port, port);
+      const retries = [];
+      b.on('portTaken', (e) => retries.push(e));
+      const ready = once(b, 'ready');
+      process.kill(first.pid, 'SIGKILL');
+      // The restart chose the last port again (free once the root died) and was given it.
+      await waitFor(() => b.status().pid && b.status().pid !== first.pid, 20000);
+      assert.strictEqual(b.status().port, port, 'the restart was given the last port');
+      const thief = await takePort(port);
+      try {
+        const [info] = await ready;
+        assert.notStrictEqual(info.port, port);
+        assert.strictEqual(b.status().state, 'running');
+        assert.strictEqual(b.status().port, info.port);
+        assert.strictEqual(b.status().restarts, 1, 'the crash counts, the lost port does not');
+        assert.strictEqual((await httpGet(`${info.url}/pid`)).body, String(info.pid));
+        assert.strictEqual(retries.length, 1, JSON.stringify(retries));
+        assert.strictEqual(retries[0].port, port);
+        assert.strictEqual(retries[0].nextPort, info.port);
+        assert.strictEqual(await greeting(port), 'not the backend');
+        await assertConsistent(b);
+        await b.stop();
         await assertConsistent(b);
       } finally {
         thief.close();

@@ -20,11 +20,15 @@ const { abortable, delay } = require('../abort');
 const { abortError, codedError, plainError } = require('../errors');
 const { validateOptions, validateKeys, validateAbortSignal } = require('../validate');
 const { recoverPidFile } = require('./pid-file');
-const { waitReady } = require('./readiness');
+const { waitReady, exitedWhileStarting } = require('./readiness');
 const { RestartPolicy } = require('./restart-policy');
 const { Run, choosePort } = require('./run');
 const { Calls } = require('./calls');
 const { Observer } = require('./observe');
+const { mayTryAnotherPort } = require('./listener');
+
+// Spawns one start makes at most when another process takes its port.
+const PORT_ATTEMPTS = 3;
 
 // Every legal state change; _setState throws on any other (a bug).
 const TRANSITIONS = Object.freeze({
@@ -39,16 +43,6 @@ const TRANSITIONS = Object.freeze({
   crashed: ['starting', 'stopping', 'stopped'],
 });
 const STATES = Object.freeze(Object.keys(TRANSITIONS));
-
-function exitedWhileStarting(name, exit) {
-  const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
-  const err = codedError(Error, 'ERR_BACKEND_EXITED',
-    `backend "${name}" ${how} while starting: its root process is gone, so it is not running` +
-    ' (a server that daemonizes leaves the tree; run it in the foreground, e.g. redis-server --daemonize no)');
-  err.exitCode = exit.code;
-  err.signal = exit.signal;
-  return err;
-}
 
 class Lifecycle extends EventEmitter {
   // o: the normalised options (./options.js).
@@ -136,21 +130,32 @@ class Lifecycle extends EventEmitter {
       }
       await abortable(this._observer.open(), signal);
       // A chosen port is held in-process until the Run releases it (./run.js).
-      const port = o.port === false ? null : this._observer.selfPort() ? 0 : await choosePort(o, this._lastPort, signal);
-      if (signal.aborted) {
-        if (port) port.release();
-        throw signal.reason;
+      let port = o.port === false ? null : this._observer.selfPort() ? 0 : await choosePort(o, this._lastPort, signal);
+      // Another process may take the chosen port before the backend binds
+      // it: then (unless the port is pinned) another port, up to
+      // PORT_ATTEMPTS spawns in all; not a crash, no back-off.
+      const lost = [];
+      for (;;) {
+        if (signal.aborted) {
+          if (port) port.release();
+          throw signal.reason;
+        }
+        run = this._spawn(port);
+        task.run = run;
+        try {
+          await this._launch(run, signal);
+          break;
+        } catch (err) {
+          if (signal.aborted || lost.length + 1 >= PORT_ATTEMPTS || !mayTryAnotherPort(o, port, err)) throw err;
+          lost.push(err.port);
+          await run.terminate();
+          this._clearRun(run);
+          run = null;
+          port = await choosePort(o, 0, signal, lost);
+          this._log.warn(`[backend-warden] ${o.name}: ${err.message.split('\n')[0]}; trying port ${port.port} (attempt ${lost.length + 1} of ${PORT_ATTEMPTS})`);
+          this.emit('portTaken', { port: err.port, holder: err.holder, attempt: lost.length, nextPort: port.port });
+        }
       }
-      run = this._spawn(port);
-      task.run = run;
-      await abortable(run.spawned, signal);
-      this._observer.spawned(run);
-      if (o.pidFile) await run.writePidFile();
-      await waitReady(run, o, signal, this._observer);
-      if (signal.aborted) throw signal.reason;
-      // The port answered, but the root is gone (a server that daemonized,
-      // or an exit the readiness race lost): never 'running' with a dead root.
-      if (run.exitInfo) throw exitedWhileStarting(o.name, run.exitInfo);
       run.readyAt = Date.now();
       this._startedAt = run.readyAt;
       this._lastError = null;
@@ -187,6 +192,18 @@ class Lifecycle extends EventEmitter {
       }
       throw err;
     }
+  }
+
+  // One spawn's way to ready: spawned, pid file, readiness, root alive.
+  async _launch(run, signal) {
+    await abortable(run.spawned, signal);
+    this._observer.spawned(run);
+    if (this._o.pidFile) await run.writePidFile();
+    await waitReady(run, this._o, signal, this._observer);
+    if (signal.aborted) throw signal.reason;
+    // The port answered, but the root is gone (a server that daemonized,
+    // or an exit the readiness race lost): never 'running' with a dead root.
+    if (run.exitInfo) throw exitedWhileStarting(this._o.name, run.exitInfo);
   }
 
   _info(run) {

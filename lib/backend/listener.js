@@ -115,4 +115,30 @@ async function addressInUse(run, o, exit, how, tail) {
   return err;
 }
 
-module.exports = { listenerOf, describeHolder, addressInUse, inTree, ownerNamed };
+// A pinned port (range [p, p]) another process holds before the spawn:
+// EADDRINUSE naming the holder (null when the OS does not say, or when it is
+// another Backend of this process: ours).
+function pinnedPortTaken(o, port, owner, ours) {
+  const who = ours ? 'another Backend of this process' : describeHolder(owner);
+  const err = codedError(Error, 'EADDRINUSE',
+    `EADDRINUSE: backend "${o.name}" was not started: its pinned port ${port} on ${o.host} is in use by ${who}`);
+  err.errno = uvErrno('EADDRINUSE');
+  err.syscall = 'listen';
+  err.address = o.host;
+  err.port = port;
+  err.holder = owner && owner.pid ? { pid: owner.pid, name: owner.name } : null;
+  return err;
+}
+
+// Whether a start whose backend lost the port the library chose for it
+// (err: addressInUse's EADDRINUSE, for that port) may try another one: not
+// when the app pins the port (range [p, p]), nor when the backend chose its
+// own (chosen is then 0 or null, not choosePort's hold).
+function mayTryAnotherPort(o, chosen, err) {
+  if (!chosen || typeof chosen !== 'object' || !err) return false;
+  if (err.code !== 'EADDRINUSE' || err.syscall !== 'listen' || err.port !== chosen.port) return false;
+  const { range } = o.port;
+  return !(range && range[0] === range[1]);
+}
+
+module.exports = { listenerOf, describeHolder, addressInUse, inTree, ownerNamed, mayTryAnotherPort, pinnedPortTaken };

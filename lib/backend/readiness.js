@@ -118,4 +118,15 @@ async function untilReady(run, o, signal, observer) {
   }
 }
 
-module.exports = { waitReady };
+// The port answered, but the root is gone: a start must not end 'running'.
+function exitedWhileStarting(name, exit) {
+  const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
+  const err = codedError(Error, 'ERR_BACKEND_EXITED',
+    `backend "${name}" ${how} while starting: its root process is gone, so it is not running` +
+    ' (a server that daemonizes leaves the tree; run it in the foreground, e.g. redis-server --daemonize no)');
+  err.exitCode = exit.code;
+  err.signal = exit.signal;
+  return err;
+}
+
+module.exports = { waitReady, exitedWhileStarting };

@@ -15,7 +15,7 @@ const { LineSplitter } = require('../lines');
 const { holdFreePort, portOwner } = require('../ports');
 const { spawnTree, bootId } = require('../tree');
 const { request, urlOf } = require('./http');
-const { describeHolder, ownerNamed } = require('./listener');
+const { describeHolder, ownerNamed, pinnedPortTaken } = require('./listener');
 const { writePidFile, removePidFile, removePidFileSync } = require('./pid-file');
 
 const TAIL_LINES = 20;
@@ -34,18 +34,27 @@ function setEnv(env, key, value) {
 // The port for a new Run, held in-process (lib/ports.js) until the Run
 // releases it (its readiness settled, or it exited): { port, release }. The
 // preferred one (or the last one used) if it is free, else one in range or
-// one the OS assigns — saying who holds the preferred one. A start aborted
+// one the OS assigns — saying who holds the preferred one. Never one of
+// exclude (ports an earlier attempt of this start lost). A pinned port
+// (range [p, p]) that is taken rejects with EADDRINUSE. A start aborted
 // meanwhile (signal) releases it and rejects.
-async function choosePort(o, lastPort, signal) {
+async function choosePort(o, lastPort, signal, exclude = []) {
   const { host, port: spec, name } = o;
   ownerNamed(); // readiness will ask; find out while the backend spawns
   const preferred = spec.preferred || lastPort;
   const query = { host };
   if (preferred) query.port = preferred;
   if (spec.range) query.range = spec.range;
+  if (exclude.length) query.exclude = exclude;
   const hold = await holdFreePort(query);
   const { port } = hold;
-  if (preferred && port !== preferred) {
+  const pinned = spec.range && spec.range[0] === spec.range[1] ? spec.range[0] : 0;
+  if (pinned && port !== pinned) {
+    hold.release();
+    const owner = hold.preferredReserved ? null : await portOwner(pinned, { host, protocol: 'tcp' }).catch(() => null);
+    throw pinnedPortTaken(o, pinned, owner, hold.preferredReserved);
+  }
+  if (preferred && port !== preferred && !exclude.includes(preferred)) {
     let who;
     if (hold.preferredReserved) who = 'another Backend of this process, which is starting on it';
     else who = describeHolder(await portOwner(preferred, { host, protocol: 'tcp' }).catch(() => null));

@@ -98,6 +98,7 @@ async function backendLifecycle(): Promise<void> {
   backend.on('status', (s: warden.BackendStatus) => console.log(s.state, s.running, s.url, s.restarts));
   backend.on('crashed', (e: warden.BackendCrashedEvent) => console.log(e.code, e.signal, e.restarts, e.error?.code));
   backend.once('restarting', (e: warden.BackendRestartingEvent) => console.log(e.attempt, e.delayMs, e.reason));
+  backend.on('portTaken', (e: warden.BackendPortTakenEvent) => console.log(e.port, e.nextPort, e.attempt, e.holder?.pid));
   backend.on('exit', (e: warden.BackendExit) => console.log(e.code, e.expected));
   backend.on('stopped', (e: warden.BackendStoppedEvent) => console.log(e.reason, e.forced));
   backend.on('error', (err: Error) => console.error(err.message));
